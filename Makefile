@@ -1,0 +1,55 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format migrate demo bench-documents bench-invigilator bench-import clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+migrate: $(STAMP)
+	DEBUG=true $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=true $(PY) manage.py seed_demo
+
+## make run: virtualenv, pinned dependencies, migrations, demo data, server on http://127.0.0.1:8000
+run: demo
+	@echo "Pix Certif : http://$(HOST):$(PORT)/connexion"
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite (unit, integration, browser). DATABASE_URL picks the database.
+test: $(DEV_STAMP)
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench-documents: $(DEV_STAMP)
+	$(PY) bench/documents.py
+
+bench-invigilator: $(DEV_STAMP)
+	$(PY) bench/invigilator.py
+
+bench-import: $(DEV_STAMP)
+	$(PY) bench/import_candidates.py
+
+clean:
+	rm -rf $(VENV) staticfiles .test-media

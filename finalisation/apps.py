@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FinalisationConfig(AppConfig):
+    name = "finalisation"
+    verbose_name = "Finalisation et résultats"

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from pixcertif.accounts.models import User
+
+DUPLICATE_EMAIL = _(
+    "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou réinitialisez votre mot de passe."
+)
+WRONG_CREDENTIALS = _("L'adresse e-mail et/ou le mot de passe saisis sont incorrects.")
+
+
+class LoginForm(AuthenticationForm):
+    """E-mail + password. One message for any failure: never says which one was wrong."""
+
+    username = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={"required": _("Veuillez indiquer votre adresse e-mail."), "invalid": WRONG_CREDENTIALS},
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Veuillez indiquer votre mot de passe.")},
+    )
+    error_messages = {
+        "invalid_login": WRONG_CREDENTIALS,
+        "inactive": WRONG_CREDENTIALS,
+    }
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        password = self.cleaned_data.get("password")
+        if email and password:
+            self.user_cache = authenticate(self.request, username=email, password=password)
+            if self.user_cache is None:
+                raise forms.ValidationError(WRONG_CREDENTIALS, code="invalid_login")
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class SignupForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": _("Veuillez indiquer votre prénom.")},
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages={"required": _("Veuillez indiquer votre nom.")},
+    )
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Veuillez indiquer votre adresse e-mail."),
+            "invalid": _("Veuillez indiquer une adresse e-mail valide (exemple : nom@domaine.fr)."),
+        },
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "aria-describedby": "password-help"}),
+        help_text=_("Au moins 8 caractères, pas uniquement des chiffres, ni trop courant."),
+        error_messages={"required": _("Veuillez choisir un mot de passe.")},
+    )
+    cgu = forms.BooleanField(
+        label=_("J'accepte les conditions générales d'utilisation de Pix Certif"),
+        error_messages={"required": _("Vous devez accepter les conditions générales d'utilisation.")},
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                DUPLICATE_EMAIL,
+                code="duplicate_email",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            probe = User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password, probe)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class ResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Veuillez indiquer votre adresse e-mail."),
+            "invalid": _("Veuillez indiquer une adresse e-mail valide (exemple : nom@domaine.fr)."),
+        },
+    )
+
+    def get_users(self, email: str):
+        return User.objects.filter(email__iexact=email, is_active=True)
+
+
+class NewPasswordForm(SetPasswordForm):
+    error_messages = {"password_mismatch": _("Les deux mots de passe ne correspondent pas.")}

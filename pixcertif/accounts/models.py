@@ -1,0 +1,197 @@
+"""Accounts, certification centres, memberships, invitations and login-attempt counters."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=(username or "").strip())
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A Pix account: centre staff, invigilators, candidates and the Pix team alike."""
+
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=150)
+    is_staff = models.BooleanField(_("équipe Pix"), default=False)
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    cgu_accepted_at = models.DateTimeField(_("CGU acceptées le"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+
+class CertificationCenter(models.Model):
+    class Type(models.TextChoices):
+        SCO = "SCO", _("Établissement scolaire")
+        SUP = "SUP", _("Enseignement supérieur")
+        PRO = "PRO", _("Centre professionnel")
+
+    name = models.CharField(_("nom"), max_length=255)
+    type = models.CharField(_("type"), max_length=3, choices=Type.choices)
+    external_id = models.CharField(_("identifiant externe (UAI)"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("centre de certification")
+        verbose_name_plural = _("centres de certification")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(type__in=["SCO", "SUP", "PRO"]), name="accounts_center_type_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_school(self) -> bool:
+        return self.type == self.Type.SCO
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "ADMIN", _("Administrateur")
+        MEMBER = "MEMBER", _("Membre")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    center = models.ForeignKey(CertificationCenter, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=6, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+        ordering = ["center__name", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "center"], name="accounts_membership_unique_user_center"),
+            models.CheckConstraint(condition=Q(role__in=["ADMIN", "MEMBER"]), name="accounts_membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.center} ({self.get_role_display()})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
+INVITATION_VALIDITY = timedelta(days=7)
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An invitation to join a centre, sent by e-mail by one of its administrators."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    center = models.ForeignKey(CertificationCenter, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("adresse e-mail"))
+    role = models.CharField(_("rôle"), max_length=6, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "cancelled"]), name="accounts_invitation_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["center", "email"],
+                condition=Q(status="pending"),
+                name="accounts_invitation_one_pending_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.center}"
+
+    @property
+    def expires_at(self):
+        return self.created_at + INVITATION_VALIDITY
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+
+class Attempt(models.Model):
+    """One failed attempt at a guarded action (invigilator entry, access code…).
+
+    Counted in the database so that every app server sees the same numbers.
+    """
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=255)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="accounts_attempt_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} {self.at:%d/%m/%Y %H:%M}"

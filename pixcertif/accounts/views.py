@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pixcertif.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
+from pixcertif.accounts.models import User
+from pixcertif.accounts.tenancy import memberships_of, switch_center
+
+
+def safe_next(request: HttpRequest, default: str = "") -> str:
+    """The `next` parameter, only if it points to this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def landing_url(user) -> str:
+    """Members of a centre land on their sessions; anybody else on the invigilator entry."""
+    if memberships_of(user):
+        return reverse("sessions_app:list")
+    return reverse("invigilation:entry")
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    return redirect(landing_url(request.user))
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        return safe_next(self.request) or landing_url(self.request.user)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "Vous êtes déconnecté(e).")
+    return redirect("accounts:login")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(landing_url(request.user))
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.create_user(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+            first_name=form.cleaned_data["first_name"].strip(),
+            last_name=form.cleaned_data["last_name"].strip(),
+            cgu_accepted_at=timezone.now(),
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Votre compte a été créé.")
+        return redirect(safe_next(request) or landing_url(user))
+    return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cgu(request: HttpRequest) -> HttpResponse:
+    target = safe_next(request) or landing_url(request.user)
+    if request.user.cgu_accepted_at is not None:
+        if request.method == "POST":
+            return redirect(target)
+        return render(request, "accounts/cgu.html", {"accepted": True, "next": target})
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("accept") == "on":
+            request.user.cgu_accepted_at = timezone.now()
+            request.user.save(update_fields=["cgu_accepted_at"])
+            return redirect(target)
+        error = "Vous devez accepter les conditions générales d'utilisation pour continuer."
+    return render(request, "accounts/cgu.html", {"accepted": False, "next": target, "error": error})
+
+
+@login_required
+@require_POST
+def switch_center_view(request: HttpRequest) -> HttpResponse:
+    try:
+        center_id = int(request.POST.get("center", ""))
+    except ValueError:
+        center_id = -1
+    if not switch_center(request, center_id):
+        messages.error(request, "Vous n'êtes pas membre de ce centre.")
+    return HttpResponseRedirect(reverse("sessions_app:list"))
+
+
+def legal_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/legal.html")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/accessibility.html")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = ResetRequestForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

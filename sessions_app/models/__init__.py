@@ -1,0 +1,33 @@
+from sessions_app.models.audit import AuditEvent
+from sessions_app.models.candidate import Candidate, CandidateProfile, Sex, Student
+from sessions_app.models.certification import (
+    AbortReason,
+    Certification,
+    CertificationChallenge,
+    CertificationState,
+    Challenge,
+    ChallengeType,
+    IssueReport,
+    JuryStatus,
+)
+from sessions_app.models.session import CENTER_STATUS_LABELS, LOCKED_STATUSES, Session, SessionStatus
+
+__all__ = [
+    "CENTER_STATUS_LABELS",
+    "LOCKED_STATUSES",
+    "AbortReason",
+    "AuditEvent",
+    "Candidate",
+    "CandidateProfile",
+    "Certification",
+    "CertificationChallenge",
+    "CertificationState",
+    "Challenge",
+    "ChallengeType",
+    "IssueReport",
+    "JuryStatus",
+    "Session",
+    "SessionStatus",
+    "Sex",
+    "Student",
+]

@@ -1,0 +1,76 @@
+"""Personas shared by every test: centre admin, centre member, invigilator, candidate, stranger."""
+
+from __future__ import annotations
+
+import pytest
+
+from pixcertif.accounts.models import CertificationCenter, Membership
+from tests.factories import CenterFactory, MembershipFactory, ProfileFactory, SessionFactory, UserFactory
+
+
+@pytest.fixture
+def center(db) -> CertificationCenter:
+    return CenterFactory(name="Collège Jean Moulin", type=CertificationCenter.Type.SCO)
+
+
+@pytest.fixture
+def pro_center(db) -> CertificationCenter:
+    return CenterFactory(name="Centre Pro", type=CertificationCenter.Type.PRO)
+
+
+@pytest.fixture
+def admin_user(center):
+    return MembershipFactory(center=center, role=Membership.Role.ADMIN, user__email="admin@college.test").user
+
+
+@pytest.fixture
+def member_user(center):
+    return MembershipFactory(center=center, role=Membership.Role.MEMBER, user__email="membre@college.test").user
+
+
+@pytest.fixture
+def pro_admin_user(pro_center):
+    return MembershipFactory(center=pro_center, role=Membership.Role.ADMIN, user__email="admin@pro.test").user
+
+
+@pytest.fixture
+def stranger_user(db):
+    """Admin of another centre: must never see our centre's objects (404)."""
+    other = CenterFactory(name="Autre centre")
+    return MembershipFactory(center=other, role=Membership.Role.ADMIN, user__email="stranger@other.test").user
+
+
+@pytest.fixture
+def invigilator_user(db):
+    """An account with no membership (invigilators need no centre)."""
+    return UserFactory(email="surveillant@example.test")
+
+
+@pytest.fixture
+def candidate_user(db):
+    user = UserFactory(email="eleve@example.test", first_name="Léa", last_name="Martin")
+    ProfileFactory(user=user)
+    return user
+
+
+@pytest.fixture
+def session(center):
+    return SessionFactory(center=center)
+
+
+@pytest.fixture
+def center_admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def center_member_client(client, member_user):
+    client.force_login(member_user)
+    return client
+
+
+@pytest.fixture
+def stranger_client(client, stranger_user):
+    client.force_login(stranger_user)
+    return client

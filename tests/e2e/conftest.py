@@ -1,0 +1,82 @@
+"""Browser tests: Playwright drives Debian's Chromium (Playwright cannot download its own here).
+
+On CI (CI=true) a missing Chromium is an error: browser tests must run. On a laptop without
+Chromium they are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 360, "height": 740}
+SCHOOL_SCREEN = {"width": 1366, "height": 768}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            raise pytest.UsageError(f"Chromium not found at {CHROMIUM}: browser tests must run on CI.")
+        skip = pytest.mark.skip(reason=f"Chromium not installed ({CHROMIUM}); `apt-get install chromium` to run")
+        for item in items:
+            if "e2e" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris", "viewport": SCHOOL_SCREEN}
+
+
+@pytest.fixture
+def login(live_server):
+    """login(page, email) fills the real login form (password of the factories: pixcertif)."""
+
+    def _login(page, email: str, password: str = "pixcertif", next_url: str = "") -> None:
+        url = f"{live_server.url}/connexion" + (f"?next={next_url}" if next_url else "")
+        page.goto(url)
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Je me connecte").click()
+        page.wait_for_load_state()
+
+    return _login
+
+
+@pytest.fixture
+def assert_accessible():
+    """Run axe (offline, bundled with axe-playwright-python) and fail on any WCAG 2.1 A/AA violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def _check(page) -> None:
+        results = axe.run(
+            page,
+            options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}},
+        )
+        violations = results.response["violations"]
+        assert not violations, results.generate_report()
+
+    return _check
