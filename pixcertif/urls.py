@@ -7,9 +7,13 @@ admin.site.index_title = "Équipe Pix"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("pixcertif.accounts.urls")),
-    path("", include("pixcertif.accounts.team_urls")),
-    path("", include("sessions_app.urls")),
-    path("", include("invigilation.urls")),
-    path("", include("finalisation.urls")),
+    path("", include("pixcertif.accounts.urls")),  # login, sign-up, terms, password reset
+    path("", include("pixcertif.accounts.team_urls")),  # team, invitations, documentation
+    path("", include("sessions_app.urls")),  # sessions: list, create, edit, delete, details
+    path("", include("sessions_app.enrolment_urls")),  # candidates, students, ODS / CSV imports
+    path("", include("sessions_app.documents_urls")),  # attendance sheet, incident report, kit
+    path("", include("sessions_app.certifications_urls")),  # candidate side: join, test
+    path("", include("invigilation.urls")),  # invigilator space
+    path("", include("finalisation.urls")),  # finalisation
+    path("", include("finalisation.results_urls")),  # results, certificates, verification
 ]

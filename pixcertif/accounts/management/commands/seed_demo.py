@@ -27,7 +27,15 @@ ACCOUNTS = [
     ("staff@pix.example", "Julie", "Pix", True),
 ]
 
-DEMO_MODULES = ["sessions_app.demo", "invigilation.demo", "finalisation.demo"]
+# Run in this order; each module is optional until its issue lands.
+DEMO_MODULES = [
+    "sessions_app.demo_challenges",  # question bank (candidate-side issue)
+    "sessions_app.demo_enrolment",  # students, candidate accounts and profiles (enrolment issue)
+    "sessions_app.demo_sessions",  # sessions in every status (sessions issue)
+    "invigilation.demo",
+    "finalisation.demo_finalisation",
+    "finalisation.demo_results",
+]
 
 LOGINS = """Comptes de démonstration (mot de passe : pixcertif)
   admin@college.example     administrateur du Collège Jean Moulin (SCO)

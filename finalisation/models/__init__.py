@@ -1,0 +1,1 @@
+"""Finalisation models (attachments, drafts) and results models (recipient links)."""
