@@ -29,12 +29,12 @@ ACCOUNTS = [
 
 # Run in this order; each module is optional until its issue lands.
 DEMO_MODULES = [
-    "sessions_app.demo_challenges",  # question bank (candidate-side issue)
-    "sessions_app.demo_enrolment",  # students, candidate accounts and profiles (enrolment issue)
-    "sessions_app.demo_sessions",  # sessions in every status (sessions issue)
-    "invigilation.demo",
-    "finalisation.demo_finalisation",
-    "finalisation.demo_results",
+    "sessions_app.demo_challenges",  # question bank (candidate side)
+    "sessions_app.demo_sessions",  # sessions of both demo centres (sessions)
+    "sessions_app.demo_enrolment",  # students, candidate accounts, profiles, enrolments (enrolment)
+    "invigilation.demo",  # presence ticked, tests started and answered (invigilation)
+    "finalisation.demo_finalisation",  # one session finalised with reports (finalisation)
+    "finalisation.demo_results",  # one session processed and published (results)
 ]
 
 LOGINS = """Comptes de démonstration (mot de passe : pixcertif)
