@@ -1,0 +1,80 @@
+"""Demo sessions of both demo centres (step 2 of `manage.py seed_demo`). Idempotent.
+
+Later steps find these sessions by centre and room name:
+- "Collège Jean Moulin" (SCO): "Salle B12" (today 09:00, enrolment and invigilation demos),
+  "Salle informatique 2" (in two weeks), "CDI" (last month), "Salle A104" (next month).
+- "Centre de formation Numérique Pro" (PRO): "Salle 3" (in ten days), "Salle Turing" (in five
+  weeks), "Salle Lovelace" (three weeks ago).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from pixcertif.accounts.models import CertificationCenter, Membership
+from sessions_app.models import Session
+from sessions_app.services.sessions import session_create
+
+SCHOOL_NAME = "Collège Jean Moulin"
+PRO_NAME = "Centre de formation Numérique Pro"
+
+# centre, site, room, days from today, time, invigilators, observations
+DEMO_SESSIONS = [
+    (SCHOOL_NAME, "Collège Jean Moulin", "Salle B12", 0, dt.time(9, 0), "Mme Nathalie Roux et M. Karim Benali", ""),
+    (
+        SCHOOL_NAME,
+        "Collège Jean Moulin",
+        "Salle informatique 2",
+        14,
+        dt.time(14, 0),
+        "M. Thomas Girard",
+        "Classes de 3e B et 3e C. Prévoir des casques audio.",
+    ),
+    (SCHOOL_NAME, "Collège Jean Moulin", "CDI", -30, dt.time(10, 0), "Mme Isabelle Faure", ""),
+    (
+        SCHOOL_NAME,
+        "Collège Jean Moulin — annexe Pasteur",
+        "Salle A104",
+        35,
+        dt.time(8, 30),
+        "Mme Chloé Garnier, M. Antoine Lambert",
+        "",
+    ),
+    (
+        PRO_NAME,
+        "Campus Numérique Pro — Lyon",
+        "Salle 3",
+        10,
+        dt.time(13, 30),
+        "Sophie Leroy",
+        "Candidats en reconversion : accueil à 13 h 15.",
+    ),
+    (PRO_NAME, "Campus Numérique Pro — Lyon", "Salle Turing", 36, dt.time(9, 30), "Julien Morel et Sophie Leroy", ""),
+    (PRO_NAME, "Campus Numérique Pro — Villeurbanne", "Salle Lovelace", -21, dt.time(14, 0), "Julien Morel", ""),
+]
+
+
+def seed_demo(stdout) -> None:
+    today = timezone.localdate()
+    created = 0
+    for center_name, site, room, days, start, examiner, observations in DEMO_SESSIONS:
+        center = CertificationCenter.objects.filter(name=center_name).first()
+        if center is None:
+            continue
+        if Session.objects.filter(center=center, room=room).exists():
+            continue
+        admin = Membership.objects.filter(center=center, role=Membership.Role.ADMIN).select_related("user").first()
+        session_create(
+            center=center,
+            by=admin.user if admin else None,
+            address=site,
+            room=room,
+            date=today + dt.timedelta(days=days),
+            time=start,
+            examiner=examiner,
+            description=observations,
+        )
+        created += 1
+    stdout.write(f"Sessions de démonstration : {created} créée(s).")
