@@ -1,6 +1,7 @@
 /* Progressive enhancements only: every page works without this file. */
 (function () {
   "use strict";
+  document.documentElement.classList.remove("no-js");
 
   // Copy buttons: <button data-copy="#id-of-element">Copier</button>
   document.addEventListener("click", function (event) {
