@@ -143,7 +143,7 @@ class InviteForm(forms.Form):
         label=_("Rôle"),
         choices=Membership.Role.choices,
         initial=Membership.Role.MEMBER,
-        error_messages={"invalid_choice": _("Ce rôle n'existe pas.")},
+        error_messages={"invalid_choice": _("Ce rôle n'existe pas."), "required": _("Veuillez choisir un rôle.")},
     )
 
     def clean_emails(self) -> list[str]:
