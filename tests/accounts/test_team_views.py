@@ -295,3 +295,7 @@ def test_an_anonymous_post_is_sent_to_the_login_page(client, objs, name, url, da
 def test_the_invitation_link_in_the_page_is_never_shown(center_admin_client, center):
     invitation = InvitationFactory(center=center)
     assert not re.search(invitation.token, center_admin_client.get("/equipe").content.decode())
+
+
+def test_the_login_redirect_keeps_the_whole_query_string(client, db):
+    assert client.get("/equipe?a=1&b=2")["Location"] == "/connexion?next=/equipe%3Fa%3D1%26b%3D2"
