@@ -299,3 +299,15 @@ def test_the_invitation_link_in_the_page_is_never_shown(center_admin_client, cen
 
 def test_the_login_redirect_keeps_the_whole_query_string(client, db):
     assert client.get("/equipe?a=1&b=2")["Location"] == "/connexion?next=/equipe%3Fa%3D1%26b%3D2"
+
+
+def test_when_the_mail_server_is_down_nothing_is_saved_and_the_admin_is_told(center_admin_client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = 9  # nothing listens on the discard port here
+    settings.EMAIL_TIMEOUT = 2
+    response = center_admin_client.post("/equipe/invitations", {"emails": "un@example.org", "role": "MEMBER"})
+    assert response.status_code == 200
+    assert "n'a pas pu être envoyé" in page_text(response)
+    assert not Invitation.objects.exists()
+    assert not AuditEvent.objects.filter(action="invitation_send").exists()
