@@ -29,10 +29,13 @@ def client_ip(request: HttpRequest) -> str:
     """The client's address as seen by the app server (the proxy must set REMOTE_ADDR or X-Forwarded-For)."""
     from django.conf import settings
 
-    if getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0
+    if proxies:
+        # Each trusted proxy appends the address it saw: the client is the `proxies`-th entry from
+        # the right. Entries further left were written by the client and cannot be trusted.
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if forwarded:
-            return forwarded.split(",")[0].strip()
+            return forwarded[-min(proxies, len(forwarded))]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

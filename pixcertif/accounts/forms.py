@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from pixcertif.accounts.models import User
+from pixcertif.accounts.models import Membership, User
 
 DUPLICATE_EMAIL = _(
     "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou réinitialisez votre mot de passe."
@@ -69,7 +73,7 @@ class SignupForm(forms.Form):
     password = forms.CharField(
         label=_("Mot de passe"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "aria-describedby": "password-help"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Au moins 8 caractères, pas uniquement des chiffres, ni trop courant."),
         error_messages={"required": _("Veuillez choisir un mot de passe.")},
     )
@@ -120,3 +124,60 @@ class ResetRequestForm(PasswordResetForm):
 
 class NewPasswordForm(SetPasswordForm):
     error_messages = {"password_mismatch": _("Les deux mots de passe ne correspondent pas.")}
+
+
+MAX_INVITATIONS = 50
+_ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+class InviteForm(forms.Form):
+    """Several addresses at once, separated by commas, spaces or new lines."""
+
+    emails = forms.CharField(
+        label=_("Adresses e-mail des personnes à inviter"),
+        help_text=_("Séparez les adresses par des virgules, des espaces ou des retours à la ligne."),
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+        error_messages={"required": _("Veuillez indiquer au moins une adresse e-mail.")},
+    )
+    role = forms.ChoiceField(
+        label=_("Rôle"),
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+        error_messages={"invalid_choice": _("Ce rôle n'existe pas."), "required": _("Veuillez choisir un rôle.")},
+    )
+
+    def clean_emails(self) -> list[str]:
+        raw = [part for part in _ADDRESS_SEPARATORS.split(self.cleaned_data["emails"]) if part]
+        emails = list(dict.fromkeys(part.lower() for part in raw))
+        invalid = []
+        for email in emails:
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                invalid.append(email)
+        if invalid:
+            raise forms.ValidationError(
+                ngettext(
+                    "Cette adresse e-mail n'est pas valide : %(emails)s.",
+                    "Ces adresses e-mail ne sont pas valides : %(emails)s.",
+                    len(invalid),
+                )
+                % {"emails": ", ".join(f"« {email} »" for email in invalid)},
+                code="invalid_email",
+            )
+        if not emails:
+            raise forms.ValidationError(self.fields["emails"].error_messages["required"], code="required")
+        if len(emails) > MAX_INVITATIONS:
+            raise forms.ValidationError(
+                _("Vous pouvez inviter au plus %(max)s personnes à la fois.") % {"max": MAX_INVITATIONS},
+                code="too_many",
+            )
+        return emails
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Rôle"),
+        choices=Membership.Role.choices,
+        error_messages={"invalid_choice": _("Ce rôle n'existe pas."), "required": _("Veuillez choisir un rôle.")},
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
@@ -76,7 +77,7 @@ def center_required(view: Callable | None = None, *, admin: bool = False) -> Cal
         @wraps(func)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
-                return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+                return redirect(f"{reverse('accounts:login')}?next={quote(request.get_full_path(), safe='/')}")
             membership = current_membership(request)
             if membership is None:
                 raise PermissionDenied("Vous n'êtes membre d'aucun centre de certification.")

@@ -7,12 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pixcertif.accounts import services
 from pixcertif.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
-from pixcertif.accounts.models import User
 from pixcertif.accounts.tenancy import memberships_of, switch_center
 
 
@@ -58,14 +57,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(landing_url(request.user))
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")[:254]})
     if request.method == "POST" and form.is_valid():
-        user = User.objects.create_user(
+        user = services.user_sign_up(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password"],
-            first_name=form.cleaned_data["first_name"].strip(),
-            last_name=form.cleaned_data["last_name"].strip(),
-            cgu_accepted_at=timezone.now(),
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Votre compte a été créé.")
@@ -73,9 +71,13 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request)})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def cgu(request: HttpRequest) -> HttpResponse:
+    """The terms of use: anybody may read them; a logged-in account accepts them once."""
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect(f"{reverse('accounts:login')}?next={reverse('accounts:cgu')}")
+        return render(request, "accounts/cgu.html", {"accepted": False})
     target = safe_next(request) or landing_url(request.user)
     if request.user.cgu_accepted_at is not None:
         if request.method == "POST":
@@ -84,8 +86,7 @@ def cgu(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if request.POST.get("accept") == "on":
-            request.user.cgu_accepted_at = timezone.now()
-            request.user.save(update_fields=["cgu_accepted_at"])
+            services.user_accept_terms(user=request.user)
             return redirect(target)
         error = "Vous devez accepter les conditions générales d'utilisation pour continuer."
     return render(request, "accounts/cgu.html", {"accepted": False, "next": target, "error": error})
