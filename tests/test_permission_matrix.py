@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {
     "accounts:login",
     "accounts:logout",
+    "accounts:cgu",
     "accounts:signup",
     "accounts:legal",
     "accounts:accessibility",
