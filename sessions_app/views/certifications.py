@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pixcertif import throttle
@@ -25,7 +27,7 @@ ACCESS_KEY = "certifications_in_this_browser"
 # A whole class may share one address: the account is the tight limit, the address a loose one.
 ACCOUNT_LIMIT = 10
 ADDRESS_LIMIT = 300
-TOO_MANY = (
+TOO_MANY = gettext_lazy(
     "Trop de tentatives infructueuses : patientez 15 minutes avant de réessayer, et vérifiez les "
     "informations avec votre surveillant."
 )
@@ -110,7 +112,7 @@ def start(request: HttpRequest, candidate_id: int) -> HttpResponse:
     if request.method == "POST":
         if session.is_finalized:
             form.is_valid()
-            form.add_error(None, "Cette session est finalisée : il n'est plus possible de commencer le test.")
+            form.add_error(None, _("Cette session est finalisée : il n'est plus possible de commencer le test."))
         elif _is_blocked(request, "certification-access-code"):
             form.is_valid()
             form.add_error(None, TOO_MANY)
@@ -118,7 +120,7 @@ def start(request: HttpRequest, candidate_id: int) -> HttpResponse:
         elif form.is_valid():
             if form.cleaned_data["access_code"] != session.access_code:
                 throttle.record_failure("certification-access-code", throttle.throttle_keys(request))
-                form.add_error("access_code", "Ce code d'accès est incorrect. Vérifiez-le avec votre surveillant.")
+                form.add_error("access_code", _("Ce code d'accès est incorrect. Vérifiez-le avec votre surveillant."))
             else:
                 try:
                     certification = certification_start(candidate=candidate, user=request.user)
@@ -174,8 +176,10 @@ def test(request: HttpRequest, certification_id: int) -> HttpResponse:
     if not _started_here(request, certification):
         messages.warning(
             request,
-            "Pour reprendre votre test, demandez à votre surveillant d'autoriser la reprise, puis saisissez à "
-            "nouveau le code d'accès.",
+            _(
+                "Pour reprendre votre test, demandez à votre surveillant d'autoriser la reprise, puis saisissez à "
+                "nouveau le code d'accès."
+            ),
         )
         return redirect("certifications:start", candidate_id=certification.candidate_id)
     question = get_object_or_404(
@@ -204,7 +208,7 @@ def answer(request: HttpRequest, certification_id: int) -> HttpResponse:
         .first()
     )
     if question is None:
-        messages.error(request, "Cette question ne fait pas partie de votre test.")
+        messages.error(request, _("Cette question ne fait pas partie de votre test."))
         return redirect("certifications:test", certification_id=certification.pk)
     form = AnswerForm(request.POST, challenge=question.challenge)
     if not form.is_valid():
