@@ -330,6 +330,14 @@ def certification_answer(
             )
         question.answered_at = now
         question.save(update_fields=["answer", "result", "answered_at"])
+        # Time spent: since the previous answer (or the start); kept for the jury (E8: timed questions).
+        previous = (
+            CertificationChallenge.objects.filter(certification=certification, index=index - 1)
+            .values_list("answered_at", flat=True)
+            .first()
+        )
+        seconds = int((now - (previous or certification.started_at)).total_seconds())
+        timer = question.challenge.timer_seconds
         session = certification.candidate.session
         audit_record(
             action="certification.skipped" if skip else "certification.answered",
@@ -337,6 +345,8 @@ def certification_answer(
             session=session,
             candidate=certification.candidate,
             question=question.number,
+            seconds=seconds,
+            over_time=bool(timer and seconds > timer),
         )
         certification.current_index = index + 1
         fields = ["current_index"]

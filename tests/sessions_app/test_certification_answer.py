@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from sessions_app.exceptions import DomainError
@@ -46,6 +49,16 @@ def test_a_right_answer_is_stored_with_its_time_and_result(certification):
     assert stored.answered_at is not None
     certification.refresh_from_db()
     assert certification.current_index == 1
+
+
+def test_the_time_spent_on_a_timed_question_is_recorded(certification):
+    challenge = question(certification, 0).challenge
+    challenge.timer_seconds = 60
+    challenge.save()
+    with time_machine.travel(certification.started_at + dt.timedelta(seconds=75), tick=False):
+        answer(certification, 0, "1")
+    event = AuditEvent.objects.get(action="certification.answered")
+    assert event.data == {"question": 1, "seconds": 75, "over_time": True}
 
 
 def test_a_wrong_answer_is_stored_as_wrong(certification):
