@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sessions_app.views import certifications
 
 app_name = "certifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("certifications", certifications.join, name="join"),
+    path("certifications/candidat/<int:candidate_id>", certifications.start, name="start"),
+    path("certifications/<int:certification_id>", certifications.test, name="test"),
+    path("certifications/<int:certification_id>/reponse", certifications.answer, name="answer"),
+]

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import random
 import secrets
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from sessions_app.answers import MAX_ANSWER_LENGTH, is_correct
 from sessions_app.competences import COMPETENCE_CODES, is_certifiable
 from sessions_app.exceptions import DomainError
 from sessions_app.models import (
@@ -31,6 +33,7 @@ from sessions_app.models import (
     Challenge,
     Session,
 )
+from sessions_app.normalize import normalize_name
 from sessions_app.services.audit import audit_record
 from sessions_app.services.sessions import ensure_not_finalized, session_touch
 
@@ -121,11 +124,18 @@ def certification_end_by_invigilator(*, candidate: Candidate, by: Any) -> Certif
 # ---------------------------------------------------------------- candidate side
 
 
+def _level(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def draw_challenges(levels: dict[str, int], seed: int) -> list[Challenge]:
     """For every competence of level ≥ 1: 3 challenges of that competence at or below that
     level, highest level first; never the same challenge twice. Deterministic for a seed."""
     rng = random.Random(seed)  # noqa: S311 - reproducible draw, not a secret
-    wanted = {code: int(levels.get(code, 0) or 0) for code in COMPETENCE_CODES}
+    wanted = {code: _level(levels.get(code)) for code in COMPETENCE_CODES}
     wanted = {code: level for code, level in wanted.items() if level >= 1}
     pool: dict[str, list[Challenge]] = {code: [] for code in wanted}
     for challenge in Challenge.objects.filter(is_active=True, competence__in=list(wanted)).order_by("code"):
@@ -174,13 +184,19 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
                     "5 compétences. Prévenez votre surveillant.",
                 )
             seed = secrets.randbits(48)
+            drawn = draw_challenges(levels, seed)
+            if not drawn:
+                raise DomainError(
+                    "no_challenges",
+                    "Aucune question n'est disponible pour votre test. Prévenez votre surveillant.",
+                )
             certification = Certification.objects.create(candidate=candidate, user=user, started_at=now, seed=seed)
             CertificationChallenge.objects.bulk_create(
                 [
                     CertificationChallenge(
                         certification=certification, index=i, challenge=challenge, competence=challenge.competence
                     )
-                    for i, challenge in enumerate(draw_challenges(levels, seed))
+                    for i, challenge in enumerate(drawn)
                 ]
             )
             action = "certification.started"
@@ -194,3 +210,156 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
         audit_record(action=action, by=user, session=session, candidate=candidate)
         session_touch(session)
         return certification
+
+
+NO_MATCH_MESSAGE = (
+    "Nous n'avons trouvé aucun candidat inscrit à cette session avec ces informations. "
+    "Vérifiez les informations avec votre surveillant : elles doivent être saisies telles qu'elles "
+    "figurent sur la feuille d'émargement."
+)
+
+
+def candidate_join(*, session_id: int, first_name: str, last_name: str, birth_date: date, user: Any) -> Candidate:
+    """Link the account `user` to the one candidate of session `session_id` whose normalised
+    first name, birth name and birth date match. Joining again with the same account is harmless.
+
+    Refused (one message that never tells whether the session exists or who is enrolled): no
+    session, no candidate or several matching. Also refused: a finalised session, a candidate
+    already linked to another account, an account already linked to another candidate of the session.
+    """
+    wanted = (normalize_name(first_name), normalize_name(last_name))
+    with transaction.atomic():
+        session = Session.objects.filter(pk=session_id).first()
+        if session is None:
+            raise DomainError("no_match", NO_MATCH_MESSAGE)
+        matches = [
+            c
+            for c in Candidate.objects.filter(session=session, birth_date=birth_date).order_by("pk")
+            if (normalize_name(c.first_name), normalize_name(c.last_name)) == wanted
+        ]
+        if len(matches) != 1:
+            raise DomainError("no_match", NO_MATCH_MESSAGE)
+        candidate = _lock_candidate(matches[0])
+        if candidate.session.is_finalized:
+            raise DomainError(
+                "session_finalized",
+                "Cette session est finalisée : il n'est plus possible de la rejoindre.",
+            )
+        if candidate.user_id == user.pk:
+            return candidate
+        if candidate.user_id is not None:
+            raise DomainError(
+                "candidate_taken",
+                "Ce candidat a déjà rejoint la session avec un autre compte Pix. Vérifiez les informations avec "
+                "votre surveillant.",
+            )
+        if Candidate.objects.filter(session=candidate.session, user=user).exclude(pk=candidate.pk).exists():
+            raise DomainError(
+                "account_already_linked",
+                "Votre compte Pix est déjà rattaché à un autre candidat de cette session. Vérifiez les "
+                "informations avec votre surveillant.",
+            )
+        candidate.user = user
+        candidate.linked_at = timezone.now()
+        candidate.save(update_fields=["user", "linked_at"])
+        audit_record(action="candidate.joined", by=user, session=candidate.session, candidate=candidate)
+        session_touch(candidate.session)
+        return candidate
+
+
+def _ensure_can_answer(certification: Certification) -> None:
+    ensure_not_finalized(certification.candidate.session)
+    if certification.state == CertificationState.ENDED_BY_INVIGILATOR:
+        raise DomainError(
+            "ended_by_invigilator",
+            "Votre surveillant a mis fin à votre test de certification : vous ne pouvez plus répondre.",
+        )
+    if certification.is_finished:
+        raise DomainError("test_finished", "Votre test de certification est terminé : vous ne pouvez plus répondre.")
+
+
+def certification_answer(
+    *, certification: Certification, user: Any, index: int, answer: str = "", skip: bool = False
+) -> CertificationChallenge:
+    """Record the answer to question `index` (0-based), or skip it ("Je passe": lost for good,
+    counted wrong), then move to the next question; the last one completes the test.
+
+    Only the current question can be answered. Posting again the answer already recorded for an
+    earlier question changes nothing (a double click, a reloaded page); anything else for an
+    earlier or a later index is refused, as are a finished test, a finalised session, another
+    account's test and an answer longer than 500 characters. `answer` is in its stored form
+    (see `sessions_app.answers`).
+    """
+    if len(answer) > MAX_ANSWER_LENGTH:
+        raise DomainError("answer_too_long", "Votre réponse est trop longue (500 caractères au maximum).")
+    with transaction.atomic():
+        certification = (
+            Certification.objects.select_for_update().select_related("candidate__session").get(pk=certification.pk)
+        )
+        if certification.user_id != user.pk:
+            raise DomainError("not_your_certification", "Ce test de certification n'est pas le vôtre.")
+        question = (
+            CertificationChallenge.objects.select_related("challenge")
+            .filter(certification=certification, index=index)
+            .first()
+        )
+        if question is None:
+            raise DomainError("invalid_index", "Cette question ne fait pas partie de votre test.")
+        if index < certification.current_index:
+            same = question.result == CertificationChallenge.Result.SKIPPED if skip else question.answer == answer
+            if same and question.result:
+                return question
+            raise DomainError(
+                "no_going_back", "Vous avez déjà répondu à cette question : il n'est pas possible d'y revenir."
+            )
+        _ensure_can_answer(certification)
+        if index != certification.current_index:
+            raise DomainError("invalid_index", "Répondez d'abord à la question affichée.")
+        now = timezone.now()
+        if skip:
+            question.answer = ""
+            question.result = CertificationChallenge.Result.SKIPPED
+        else:
+            if not answer:
+                raise DomainError("empty_answer", "Choisissez ou saisissez une réponse, ou cliquez sur « Je passe ».")
+            question.answer = answer
+            question.result = (
+                CertificationChallenge.Result.OK
+                if is_correct(question.challenge, answer)
+                else CertificationChallenge.Result.KO
+            )
+        question.answered_at = now
+        question.save(update_fields=["answer", "result", "answered_at"])
+        # Time spent: since the previous answer (or the start); kept for the jury (E8: timed questions).
+        previous = (
+            CertificationChallenge.objects.filter(certification=certification, index=index - 1)
+            .values_list("answered_at", flat=True)
+            .first()
+        )
+        seconds = int((now - (previous or certification.started_at)).total_seconds())
+        timer = question.challenge.timer_seconds
+        session = certification.candidate.session
+        audit_record(
+            action="certification.skipped" if skip else "certification.answered",
+            by=user,
+            session=session,
+            candidate=certification.candidate,
+            question=question.number,
+            seconds=seconds,
+            over_time=bool(timer and seconds > timer),
+        )
+        certification.current_index = index + 1
+        fields = ["current_index"]
+        if not CertificationChallenge.objects.filter(certification=certification, index__gt=index).exists():
+            certification.state = CertificationState.COMPLETED
+            certification.ended_at = now
+            fields += ["state", "ended_at"]
+            audit_record(action="certification.completed", by=user, session=session, candidate=certification.candidate)
+            session_touch(session)
+        certification.save(update_fields=fields)
+        return question
+
+
+def certification_skip(*, certification: Certification, user: Any, index: int) -> CertificationChallenge:
+    """ "Je passe": the question is lost for good and counts as wrong (see `certification_answer`)."""
+    return certification_answer(certification=certification, user=user, index=index, skip=True)

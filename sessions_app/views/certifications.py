@@ -1,0 +1,229 @@
+"""Candidate side: join a session, read the instructions, enter the access code, take the test.
+
+A candidate only ever sees their own enrolment and their own test: both are loaded with the
+request's user in the lookup (anything else is a 404). The browser that started or resumed a test
+remembers it in its (database-backed) Django session; any other browser or a new login must
+enter the access code again, which needs the invigilator's "Autoriser la reprise du test".
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pixcertif import throttle
+from sessions_app.competences import COMPETENCE_NAMES
+from sessions_app.exceptions import DomainError
+from sessions_app.forms.certifications import AccessCodeForm, AnswerForm, JoinForm
+from sessions_app.models import Candidate, CandidateProfile, Certification, CertificationChallenge
+from sessions_app.services.certification import candidate_join, certification_answer, certification_start
+
+ACCESS_KEY = "certifications_in_this_browser"
+# A whole class may share one address: the account is the tight limit, the address a loose one.
+ACCOUNT_LIMIT = 10
+ADDRESS_LIMIT = 300
+TOO_MANY = gettext_lazy(
+    "Trop de tentatives infructueuses : patientez 15 minutes avant de réessayer, et vérifiez les "
+    "informations avec votre surveillant."
+)
+
+
+def _keys(request: HttpRequest) -> tuple[list[str], list[str]]:
+    keys = throttle.throttle_keys(request)
+    return [k for k in keys if k.startswith("user:")], [k for k in keys if k.startswith("ip:")]
+
+
+def _is_blocked(request: HttpRequest, scope: str) -> bool:
+    account, address = _keys(request)
+    return throttle.is_blocked(scope, account, limit=ACCOUNT_LIMIT) or throttle.is_blocked(
+        scope, address, limit=ADDRESS_LIMIT
+    )
+
+
+def _remember(request: HttpRequest, certification: Certification) -> None:
+    started_here = set(request.session.get(ACCESS_KEY, []))
+    started_here.add(certification.pk)
+    request.session[ACCESS_KEY] = sorted(started_here)
+
+
+def _started_here(request: HttpRequest, certification: Certification) -> bool:
+    return certification.pk in request.session.get(ACCESS_KEY, [])
+
+
+def _own_certification(request: HttpRequest, certification_id: int) -> Certification:
+    return get_object_or_404(
+        Certification.objects.select_related("candidate__session"),
+        pk=certification_id,
+        user=request.user,
+        candidate__user=request.user,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    """Step 1: find one's own enrolment and link it to the account."""
+    form = JoinForm(request.POST or None)
+    blocked = False
+    if request.method == "POST":
+        blocked = _is_blocked(request, "certification-join")
+        if blocked:
+            form.is_valid()
+            form.add_error(None, TOO_MANY)
+        elif form.is_valid():
+            try:
+                candidate = candidate_join(
+                    session_id=form.cleaned_data["session_number"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    birth_date=form.cleaned_data["birth_date"],
+                    user=request.user,
+                )
+            except DomainError as error:
+                throttle.record_failure("certification-join", throttle.throttle_keys(request))
+                form.add_error(None, error.message)
+            else:
+                throttle.reset("certification-join", _keys(request)[0])
+                return redirect("certifications:start", candidate_id=candidate.pk)
+    status = 429 if blocked else 200
+    return render(request, "certifications/join.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    """Step 2: instructions, consent, access code; "Commencer mon test" starts or resumes."""
+    candidate = get_object_or_404(Candidate.objects.select_related("session"), pk=candidate_id, user=request.user)
+    session = candidate.session
+    certification = Certification.objects.filter(candidate=candidate).first()
+    if certification is not None and (
+        certification.is_finished or session.is_finalized or _started_here(request, certification)
+    ):
+        return redirect("certifications:test", certification_id=certification.pk)
+    profile = CandidateProfile.objects.filter(user=request.user).first()
+    not_certifiable = certification is None and not (profile and profile.is_certifiable)
+    form = AccessCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if session.is_finalized:
+            form.is_valid()
+            form.add_error(None, _("Cette session est finalisée : il n'est plus possible de commencer le test."))
+        elif _is_blocked(request, "certification-access-code"):
+            form.is_valid()
+            form.add_error(None, TOO_MANY)
+            status = 429
+        elif form.is_valid():
+            if form.cleaned_data["access_code"] != session.access_code:
+                throttle.record_failure("certification-access-code", throttle.throttle_keys(request))
+                form.add_error("access_code", _("Ce code d'accès est incorrect. Vérifiez-le avec votre surveillant."))
+            else:
+                try:
+                    certification = certification_start(candidate=candidate, user=request.user)
+                except DomainError as error:
+                    form.add_error(None, error.message)
+                else:
+                    throttle.reset("certification-access-code", _keys(request)[0])
+                    _remember(request, certification)
+                    return redirect("certifications:test", certification_id=certification.pk)
+    context = {
+        "candidate": candidate,
+        "session": session,
+        "form": form,
+        "resuming": certification is not None,
+        "not_certifiable": not_certifiable,
+    }
+    return render(request, "certifications/start.html", context, status=status)
+
+
+def _duration_label(seconds: int | None) -> str:
+    """90 → "1 min 30 s"."""
+    if not seconds:
+        return ""
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min {rest:02d} s" if rest else f"{minutes} min"
+
+
+def _question_context(certification: Certification, question: CertificationChallenge, form: AnswerForm) -> dict:
+    total = certification.challenges.count()
+    return {
+        "timer_label": _duration_label(question.challenge.timer_seconds),
+        "certification": certification,
+        "question": question,
+        "challenge": question.challenge,
+        "competence_name": COMPETENCE_NAMES.get(question.challenge.competence, ""),
+        "form": form,
+        "number": question.index + 1,
+        "total": total,
+        "answered": question.index,
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def test(request: HttpRequest, certification_id: int) -> HttpResponse:
+    """The current question, or the end screen once the test is over."""
+    certification = _own_certification(request, certification_id)
+    session = certification.candidate.session
+    if certification.is_finished or session.is_finalized:
+        return render(request, "certifications/end.html", {"certification": certification, "session": session})
+    if not _started_here(request, certification):
+        messages.warning(
+            request,
+            _(
+                "Pour reprendre votre test, demandez à votre surveillant d'autoriser la reprise, puis saisissez à "
+                "nouveau le code d'accès."
+            ),
+        )
+        return redirect("certifications:start", candidate_id=certification.candidate_id)
+    question = get_object_or_404(
+        CertificationChallenge.objects.select_related("challenge"),
+        certification=certification,
+        index=certification.current_index,
+    )
+    form = AnswerForm(challenge=question.challenge, initial={"index": question.index})
+    return render(request, "certifications/question.html", _question_context(certification, question, form))
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, certification_id: int) -> HttpResponse:
+    """ "Valider" or "Je passe" for the question whose index is posted; then the next question."""
+    certification = _own_certification(request, certification_id)
+    if not _started_here(request, certification):
+        return redirect("certifications:test", certification_id=certification.pk)
+    try:
+        index = int(request.POST.get("index", ""))
+    except ValueError:
+        index = -1
+    question = (
+        CertificationChallenge.objects.select_related("challenge")
+        .filter(certification=certification, index=index)
+        .first()
+    )
+    if question is None:
+        messages.error(request, _("Cette question ne fait pas partie de votre test."))
+        return redirect("certifications:test", certification_id=certification.pk)
+    form = AnswerForm(request.POST, challenge=question.challenge)
+    if not form.is_valid():
+        if index != certification.current_index or certification.is_finished:
+            return redirect("certifications:test", certification_id=certification.pk)
+        context = _question_context(certification, question, form)
+        return render(request, "certifications/question.html", context)
+    try:
+        certification_answer(
+            certification=certification,
+            user=request.user,
+            index=index,
+            answer=form.cleaned_data["answer"],
+            skip=form.is_skip,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("certifications:test", certification_id=certification.pk)
