@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from invigilation.models import InvigilatorAccess
-from sessions_app.models import Certification, CertificationState
+from sessions_app.models import Candidate, Certification, CertificationState
 from tests.factories import CandidateFactory, CertificationFactory, UserFactory
 
 
@@ -23,7 +23,10 @@ def candidate(session):
 
 def start(candidate, **kwargs) -> Certification:
     """A test in progress for `candidate` (as the candidate side leaves it after a start)."""
-    return CertificationFactory(candidate=candidate, user=UserFactory(), started_at=timezone.now(), **kwargs)
+    kwargs.setdefault("started_at", timezone.now())
+    Candidate.objects.filter(pk=candidate.pk).update(authorized_to_start=False)  # a start consumes it
+    candidate.authorized_to_start = False
+    return CertificationFactory(candidate=candidate, user=candidate.user or UserFactory(), **kwargs)
 
 
 def finish(candidate, state=CertificationState.COMPLETED) -> Certification:
