@@ -11,7 +11,7 @@ pollers on loopback with wrk (Python threads when wrk is missing) for a bounded 
 Prints requests/s, p95 latency and the ratios to the bare view. Targets: 304 ≥ 0.8×, 200 ≥ 0.4×.
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/pix_bench  (default; created if missing)
-    BENCH_SECONDS=10  BENCH_CONNECTIONS=16  BENCH_PORT=0 (free port)
+    BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16  BENCH_PORT=0 (free port)
     .venv/bin/python bench/invigilator.py
 """
 
@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATABASE_URL = "postgres://root@127.0.0.1:5432/pix_bench"
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 CANDIDATES = 40
 TARGETS = {"304": 0.8, "200": 0.4}
@@ -294,17 +295,27 @@ def main() -> int:
                 raise SystemExit(f"{name}: answered {status}, expected {expected}")
         use_wrk = shutil.which("wrk") is not None
         tool = "wrk" if use_wrk else "Python threads"
-        print(f"gunicorn 2 workers, PostgreSQL, {CANDIDATES} candidates, {CONNECTIONS} connections, {SECONDS} s each")
+        print(
+            f"gunicorn 2 workers, PostgreSQL, {CANDIDATES} candidates, {CONNECTIONS} connections, "
+            f"{ROUNDS} rounds of {SECONDS} s per path (medians)"
+        )
         print(f"load generator: {tool}, loopback {base}")
-        results: dict[str, tuple[float, float, int]] = {}
-        for name, url, hdrs, expected in scenarios:
-            warm = min(2, SECONDS)
-            if use_wrk:
-                run_wrk(url, hdrs, warm)
-                results[name] = run_wrk(url, hdrs, SECONDS)
-            else:
-                run_threads(url, hdrs, warm, expected)
-                results[name] = run_threads(url, hdrs, SECONDS, expected)
+        # Rounds interleave the three paths, so that a change of load on the machine during the
+        # run weighs on all of them alike; each figure is the median of its rounds.
+        runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name, *_ in scenarios}
+        for round_number in range(ROUNDS):
+            for name, url, hdrs, expected in scenarios:
+                for seconds in [1, SECONDS] if round_number == 0 else [SECONDS]:  # first: a 1 s warm-up
+                    measure = run_wrk(url, hdrs, seconds) if use_wrk else run_threads(url, hdrs, seconds, expected)
+                runs[name].append(measure)
+        results = {
+            name: (
+                statistics.median(r[0] for r in measures),
+                statistics.median(r[1] for r in measures),
+                sum(r[2] for r in measures),
+            )
+            for name, measures in runs.items()
+        }
         print(f"{'path':<6} {'req/s':>9} {'p95 ms':>8} {'errors':>7} {'× bare':>7} {'target':>7}")
         bare_rps = results["bare"][0]
         ok = True

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+
+from django.urls import reverse
+from django.utils import timezone
 
 from sessions_app.models import Candidate, Certification, CertificationState, Session
 from sessions_app.normalize import normalize_name
@@ -32,42 +35,49 @@ def watched_sessions(user) -> list[Session]:
     )
 
 
-@dataclass(frozen=True)
+def _url_maker(name: str, session_id: int) -> Callable[[int], str]:
+    """Reverse once, then build each candidate's URL by its id (reversing per row costs)."""
+    prefix, suffix = reverse(name, args=[session_id, 0]).rsplit("/0/", 1)
+    return lambda candidate_id: f"{prefix}/{candidate_id}/{suffix}"
+
+
+@dataclass(frozen=True, slots=True)
 class CandidateRow:
-    candidate: Candidate
-    certification: Certification | None
+    """What the list shows of one candidate: plain values, ready to print (the list is rendered
+    every time it changes, for every invigilator: it must be cheap)."""
 
-    @property
-    def pk(self) -> int:
-        return self.candidate.pk
-
-    @property
-    def name(self) -> str:
-        return f"{self.candidate.last_name.upper()} {self.candidate.first_name}"
-
-    @property
-    def search_text(self) -> str:
-        return normalize_name(f"{self.candidate.last_name} {self.candidate.first_name}")
+    pk: int
+    name: str  # "DUPONT Martine"
+    birth: str  # "21/06/1994"
+    search_text: str  # normalised "dupont martine"
+    authorized_to_start: bool
+    extra_time_percentage: int | None
+    state: str  # "" (not started) or a CertificationState value
+    started: str  # "09:02" (local time) when started
+    theoretical_end: str  # "10:47" (local time) when started
+    presence_url: str
+    resume_url: str
+    end_url: str
 
     @property
     def is_started(self) -> bool:
-        return self.certification is not None
+        return self.state != ""
 
     @property
     def is_in_progress(self) -> bool:
-        return self.certification is not None and self.certification.state == CertificationState.STARTED
+        return self.state == CertificationState.STARTED
 
     @property
     def is_present(self) -> bool:
-        return self.candidate.authorized_to_start or self.certification is not None
+        return self.authorized_to_start or self.is_started
 
     @property
     def resume_authorized(self) -> bool:
-        return self.is_in_progress and self.candidate.authorized_to_start
+        return self.is_in_progress and self.authorized_to_start
 
     @property
-    def theoretical_end(self) -> datetime | None:
-        return self.certification.theoretical_end if self.certification else None
+    def state_label(self) -> str:
+        return str(CertificationState(self.state).label) if self.state else ""
 
 
 @dataclass(frozen=True)
@@ -78,12 +88,53 @@ class CandidateList:
     query: str
 
 
+_FIELDS = (
+    "id",
+    "last_name",
+    "first_name",
+    "birth_date",
+    "extra_time_percentage",
+    "authorized_to_start",
+    "certification__state",
+    "certification__started_at",
+)
+
+
 def candidate_list(session: Session, query: str = "") -> CandidateList:
-    """Every candidate of the session with their test, in one query; sorted by name; filtered by
-    `query` (accents, case and hyphens ignored). Counts cover the whole session."""
-    candidates = Candidate.objects.filter(session_id=session.pk).select_related("certification")
-    rows = [CandidateRow(c, getattr(c, "certification", None)) for c in candidates]
-    rows.sort(key=lambda r: (normalize_name(r.candidate.last_name), normalize_name(r.candidate.first_name), r.pk))
+    """Every candidate of the session with their test's state, in one query; sorted by name;
+    filtered by `query` (accents, case, hyphens and word order ignored). Counts cover the whole
+    session."""
+    presence_url = _url_maker("invigilation:presence", session.pk)
+    resume_url = _url_maker("invigilation:authorize_resume", session.pk)
+    end_url = _url_maker("invigilation:end_test", session.pk)
+    rows = []
+    values = Candidate.objects.filter(session_id=session.pk).values_list(*_FIELDS)
+    for pk, last_name, first_name, birth_date, extra, authorized, state, started_at in values:
+        started = end = ""
+        if started_at is not None and state == CertificationState.STARTED:  # times are shown while in progress
+            # The one definition of the theoretical end lives on the model.
+            theoretical = Certification(
+                started_at=started_at, candidate=Candidate(extra_time_percentage=extra)
+            ).theoretical_end
+            started = timezone.localtime(started_at).strftime("%H:%M")
+            end = timezone.localtime(theoretical).strftime("%H:%M")
+        rows.append(
+            CandidateRow(
+                pk=pk,
+                name=f"{last_name.upper()} {first_name}",
+                birth=birth_date.strftime("%d/%m/%Y"),
+                search_text=normalize_name(f"{last_name} {first_name}"),
+                authorized_to_start=authorized,
+                extra_time_percentage=extra,
+                state=state or "",
+                started=started,
+                theoretical_end=end,
+                presence_url=presence_url(pk),
+                resume_url=resume_url(pk),
+                end_url=end_url(pk),
+            )
+        )
+    rows.sort(key=lambda r: (r.search_text, r.pk))
     present = sum(1 for r in rows if r.is_present)
     words = normalize_name(query).split()
     shown = [r for r in rows if all(w in r.search_text for w in words)] if words else rows
