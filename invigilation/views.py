@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from invigilation import selectors
 from invigilation.forms import EntryForm
+from invigilation.rows import render_rows
 from invigilation.services import invigilator_access_grant
 from pixcertif import throttle
 from sessions_app.exceptions import DomainError
@@ -110,17 +111,7 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.watched_session(request.user, session_id)
     if session is None:
         return _to_entry(request, session_id)
-    query = _search_query(request)
-    return render(
-        request,
-        "invigilation/session.html",
-        {
-            "session": session,
-            "listing": selectors.candidate_list(session, query),
-            "query": query,
-            "etag": _list_etag(session, query),
-        },
-    )
+    return render(request, "invigilation/session.html", _list_context(request, session, _search_query(request)))
 
 
 @require_GET
@@ -140,21 +131,24 @@ def candidate_list(request: HttpRequest, session_id: int) -> HttpResponse:
     return response
 
 
+def _list_context(request: HttpRequest, session: Session, query: str) -> dict:
+    listing = selectors.candidate_list(session, query)
+    return {
+        "session": session,
+        "listing": listing,
+        "rows_html": render_rows(
+            listing.rows, csrf_token=get_token(request), query=query, finalized=session.is_finalized
+        ),
+        "query": query,
+        "etag": _list_etag(session, query),
+    }
+
+
 def _render_list(request: HttpRequest, session: Session, query: str, feedback: str = "", error: bool = False) -> str:
     # render_to_string without the request: no context processor runs (the fragment needs none).
-    return render_to_string(
-        "invigilation/_candidate_list.html",
-        {
-            "session": session,
-            "listing": selectors.candidate_list(session, query),
-            "query": query,
-            "etag": _list_etag(session, query),
-            "csrf_token": get_token(request),
-            "feedback": feedback,
-            "feedback_error": error,
-            "oob_feedback": True,
-        },
-    )
+    context = _list_context(request, session, query)
+    context.update(feedback=feedback, feedback_error=error, oob_feedback=True)
+    return render_to_string("invigilation/_candidate_list.html", context)
 
 
 def _cache_headers(response: HttpResponse, session: Session, etag: str) -> None:
