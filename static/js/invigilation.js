@@ -1,6 +1,6 @@
 /* Invigilator space: progressive enhancements of a page that works without JavaScript.
    - live list: htmx polls the fragment every 5 s; we send If-None-Match ourselves and keep the
-     list as it is on 304; polling pauses while a dialog or a menu is open, or the search is used;
+     list as it is on 304; polling pauses while a dialog or a menu is open, or while the invigilator types a search;
    - search filters rows as you type;
    - confirmations: fills the shared <dialog> with the candidate's name (app.js opens it) and marks
      the confirmed post so the server does not ask again. */
@@ -9,6 +9,7 @@
 
   var etag = null;
   var busy = false;
+  var lastTyped = 0;
 
   function listElement() { return document.getElementById("candidate-list"); }
   function searchInput() { return document.getElementById("candidate-search-input"); }
@@ -18,8 +19,8 @@
     if (document.querySelector("dialog[open]")) return false;
     var list = listElement();
     if (list && list.querySelector("details[open]")) return false;
-    var active = document.activeElement;
-    if (active && active === searchInput()) return false;
+    // Typing in the search box (outside the list): wait until the invigilator pauses.
+    if (Date.now() - lastTyped < 3000) return false;
     return true;
   };
 
@@ -46,7 +47,10 @@
   }
 
   document.addEventListener("input", function (event) {
-    if (event.target === searchInput()) applyFilter();
+    if (event.target === searchInput()) {
+      lastTyped = Date.now();
+      applyFilter();
+    }
   });
   document.addEventListener("submit", function (event) {
     // With JavaScript, the search box filters as you type: no need to reload the page.

@@ -112,3 +112,52 @@ def test_touch_targets_of_the_list_are_at_least_44_px(day, live_server, page, lo
     for label in page.locator(".presence-form label").all():
         assert label.bounding_box()["height"] >= 44
     assert page.get_by_role("link", name="Quitter").bounding_box()["height"] >= 44
+
+
+def test_the_search_box_filters_the_list_as_you_type(day, live_server, page, login):
+    from invigilation.models import InvigilatorAccess
+    from pixcertif.accounts.models import User
+
+    session = day["session"]
+    InvigilatorAccess.objects.create(user=User.objects.get(email="surveillant@example.test"), session=session)
+    page.set_viewport_size(PHONE)
+    login(page, "surveillant@example.test", next_url=f"/sessions/{session.pk}/surveiller")
+    page.get_by_label("Rechercher un candidat").fill("dur")
+    expect(page.locator(".candidate-row:visible")).to_have_count(1)
+    expect(page.locator(".candidate-row:visible")).to_contain_text("DURAND Simon")
+    page.get_by_label("Rechercher un candidat").fill("")
+    expect(page.locator(".candidate-row:visible")).to_have_count(3)
+
+
+def test_every_action_works_without_javascript(day, live_server, browser):
+    from invigilation.models import InvigilatorAccess
+    from pixcertif.accounts.models import User
+
+    session, lea = day["session"], day["lea"]
+    InvigilatorAccess.objects.create(user=User.objects.get(email="surveillant@example.test"), session=session)
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/connexion?next=/sessions/{session.pk}/surveiller")
+        page.get_by_label("Adresse e-mail").fill("surveillant@example.test")
+        page.get_by_label("Mot de passe").fill("pixcertif")
+        page.get_by_role("button", name="Je me connecte").click()
+
+        row = page.locator(".candidate-row", has_text="MARTIN Léa")
+        row.get_by_label("MARTIN Léa").check()
+        row.get_by_role("button", name="Valider").click()
+        expect(page.get_by_text("La présence de MARTIN Léa est confirmée.")).to_be_visible()
+
+        certification_start(candidate=lea, user=day["student"])
+        page.get_by_role("link", name="Actualiser").click()
+        row = page.locator(".candidate-row", has_text="MARTIN Léa")
+        expect(row.get_by_text("En cours")).to_be_visible()
+
+        row.locator("summary").click()
+        row.get_by_role("button", name="Terminer le test").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Terminer le test")
+        page.get_by_role("button", name="Terminer le test").click()
+        expect(page.get_by_text("Le test de certification de MARTIN Léa est terminé.")).to_be_visible()
+        assert Certification.objects.get(candidate=lea).state == CertificationState.ENDED_BY_INVIGILATOR
+    finally:
+        context.close()
