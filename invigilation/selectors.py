@@ -4,26 +4,53 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from invigilation.models import InvigilatorAccess
 from sessions_app.models import Candidate, Certification, CertificationState, Session
 from sessions_app.normalize import normalize_name
 
+MAX_ID = 2**63 - 1  # bigint
 
-def watched_session(user, session_id: int, *, fields: tuple[str, ...] = ()) -> Session | None:
-    """The session `session_id` if `user` entered its password, else None — in one query.
 
-    `fields` restricts the columns read (the live list's 304 path only needs `changed_at`).
-    """
+def watched_session(user, session_id: int) -> Session | None:
+    """The session `session_id` if `user` entered its password, else None — in one query."""
     if not user.is_authenticated:
         return None
-    qs = Session.objects.filter(pk=session_id, invigilator_accesses__user_id=user.pk)
-    if fields:
-        qs = qs.only(*fields)
-    return qs.first()
+    return Session.objects.filter(pk=session_id, invigilator_accesses__user_id=user.pk).first()
+
+
+def watched_session_stamp(user, session_id: int) -> tuple[datetime, str] | None:
+    """`(changed_at, status)` of the session if `user` entered its password, else None.
+
+    The live list's hot path (every invigilator, every 5 s, mostly to answer 304): one indexed
+    query written in SQL, which on the benchmark machine costs a third of the same query built by
+    the ORM (0.3 ms against 0.8–1 ms, when a whole bare request costs ~2 ms).
+    """
+    if not user.is_authenticated or not 0 < session_id <= MAX_ID:  # a URL may hold any number
+        return None
+    sessions, accesses = Session._meta.db_table, InvigilatorAccess._meta.db_table
+    sql = (
+        f"SELECT s.changed_at, s.status FROM {sessions} s "  # noqa: S608 - table names from the models
+        f"JOIN {accesses} a ON a.session_id = s.id WHERE s.id = %s AND a.user_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [session_id, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    changed_at, status = row
+    if isinstance(changed_at, str):  # SQLite without type detection
+        changed_at = parse_datetime(changed_at)
+    if timezone.is_naive(changed_at):  # stored in UTC
+        changed_at = changed_at.replace(tzinfo=UTC)
+    return changed_at, status
 
 
 def watched_sessions(user) -> list[Session]:

@@ -55,8 +55,9 @@ def test_access_to_one_session_opens_no_other(invigilator_client, center):
 
 def test_an_unknown_or_huge_session_number_in_the_url_is_sent_to_the_entry_form(invigilator_client):
     for number in [999999, 99999999999999999999]:
-        response = invigilator_client.get(f"/sessions/{number}/surveiller")
-        assert response.status_code == 302
+        for path in ["surveiller", "surveiller/candidats"]:
+            response = invigilator_client.get(f"/sessions/{number}/{path}")
+            assert response.status_code == 302, path
 
 
 @pytest.mark.parametrize("action", ACTIONS)
