@@ -10,8 +10,10 @@ per render. `templates/invigilation/_candidate_list.html` frames these rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -54,9 +56,20 @@ _MENU = (
 )
 
 
-def render_rows(rows: list[CandidateRow], *, csrf_token: str, query: str, finalized: bool) -> SafeString:
+def _url_maker(name: str, session_id: int) -> Callable[[int], str]:
+    """Reverse once, then build each candidate's URL from its id (reversing per row costs)."""
+    prefix, suffix = reverse(name, args=[session_id, 0]).rsplit("/0/", 1)
+    return lambda candidate_id: f"{prefix}/{candidate_id}/{suffix}"
+
+
+def render_rows(
+    rows: list[CandidateRow], *, session_id: int, csrf_token: str, query: str, finalized: bool
+) -> SafeString:
     """One `<li>` per row: a presence box before the start, the test's state after it, and the
     menu (resume, end) while the test is in progress. Nothing to act on in a finalised session."""
+    presence_url = _url_maker("invigilation:presence", session_id)
+    resume_url = _url_maker("invigilation:authorize_resume", session_id)
+    end_url = _url_maker("invigilation:end_test", session_id)
     labels = {
         "validate": escape(_("Valider")),
         "in_progress": escape(_("En cours")),
@@ -87,7 +100,7 @@ def render_rows(rows: list[CandidateRow], *, csrf_token: str, query: str, finali
             out.append(
                 _PRESENCE_ROW.format(
                     **common,
-                    url=row.presence_url,
+                    url=presence_url(row.pk),
                     hidden=hidden,
                     pk=row.pk,
                     checked=" checked" if row.authorized_to_start else "",
@@ -112,8 +125,8 @@ def render_rows(rows: list[CandidateRow], *, csrf_token: str, query: str, finali
                 menu = _MENU.format(
                     actions=labels["actions"],
                     name=name,
-                    resume_url=row.resume_url,
-                    end_url=row.end_url,
+                    resume_url=resume_url(row.pk),
+                    end_url=end_url(row.pk),
                     hidden=hidden,
                     resume=labels["resume"],
                     end=labels["end_test"],

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -63,12 +61,6 @@ def watched_sessions(user) -> list[Session]:
     )
 
 
-def _url_maker(name: str, session_id: int) -> Callable[[int], str]:
-    """Reverse once, then build each candidate's URL by its id (reversing per row costs)."""
-    prefix, suffix = reverse(name, args=[session_id, 0]).rsplit("/0/", 1)
-    return lambda candidate_id: f"{prefix}/{candidate_id}/{suffix}"
-
-
 @dataclass(frozen=True, slots=True)
 class CandidateRow:
     """What the list shows of one candidate: plain values, ready to print (the list is rendered
@@ -83,9 +75,6 @@ class CandidateRow:
     state: str  # "" (not started) or a CertificationState value
     started: str  # "09:02" (local time) when started
     theoretical_end: str  # "10:47" (local time) when started
-    presence_url: str
-    resume_url: str
-    end_url: str
 
     @property
     def is_started(self) -> bool:
@@ -134,9 +123,6 @@ def candidate_list(session: Session, query: str = "") -> CandidateList:
     """Every candidate of the session with their test's state, in one query; sorted by name;
     filtered by `query` (accents, case, hyphens and word order ignored). Counts cover the whole
     session."""
-    presence_url = _url_maker("invigilation:presence", session.pk)
-    resume_url = _url_maker("invigilation:authorize_resume", session.pk)
-    end_url = _url_maker("invigilation:end_test", session.pk)
     rows = []
     values = Candidate.objects.filter(session_id=session.pk).values_list(*_FIELDS)
     for pk, last_name, first_name, birth_date, extra, authorized, state, started_at in values:
@@ -153,16 +139,13 @@ def candidate_list(session: Session, query: str = "") -> CandidateList:
             CandidateRow(
                 pk=pk,
                 name=f"{last_name.upper()} {first_name}",
-                birth=birth_date.strftime("%d/%m/%Y"),
+                birth=f"{birth_date.day:02d}/{birth_date.month:02d}/{birth_date.year}",
                 search_text=normalize_name(f"{last_name} {first_name}"),
                 authorized_to_start=authorized,
                 extra_time_percentage=extra,
                 state=state or "",
                 started=started,
                 theoretical_end=end,
-                presence_url=presence_url(pk),
-                resume_url=resume_url(pk),
-                end_url=end_url(pk),
             )
         )
     rows.sort(key=lambda r: (r.search_text, r.pk))

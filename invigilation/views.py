@@ -138,7 +138,11 @@ def _list_context(request: HttpRequest, session: Session, query: str) -> dict:
         "session": session,
         "listing": listing,
         "rows_html": render_rows(
-            listing.rows, csrf_token=get_token(request), query=query, finalized=session.is_finalized
+            listing.rows,
+            session_id=session.pk,
+            csrf_token=get_token(request),
+            query=query,
+            finalized=session.is_finalized,
         ),
         "query": query,
         "etag": _list_etag(session, query),
