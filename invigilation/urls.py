@@ -6,4 +6,17 @@ app_name = "invigilation"
 
 urlpatterns = [
     path("connexion-espace-surveillant", views.entry, name="entry"),
+    path("sessions/<int:session_id>/surveiller", views.session_page, name="session"),
+    path("sessions/<int:session_id>/surveiller/candidats", views.candidate_list, name="candidate_list"),
+    path(
+        "sessions/<int:session_id>/surveiller/candidats/<int:candidate_id>/presence",
+        views.presence,
+        name="presence",
+    ),
+    path(
+        "sessions/<int:session_id>/surveiller/candidats/<int:candidate_id>/reprise",
+        views.authorize_resume,
+        name="authorize_resume",
+    ),
+    path("sessions/<int:session_id>/surveiller/candidats/<int:candidate_id>/fin", views.end_test, name="end_test"),
 ]

@@ -1,8 +1,263 @@
+"""The invigilator space: entry by session number + password, then one phone-sized page per
+session with a live candidate list (an htmx-polled fragment answering 304 when nothing changed)."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import http_date, parse_etags
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from invigilation import selectors
+from invigilation.forms import EntryForm
+from invigilation.rows import render_rows
+from invigilation.services import invigilator_access_grant
+from pixcertif import throttle
+from sessions_app.exceptions import DomainError
+from sessions_app.models import Candidate, Session
+from sessions_app.services.certification import (
+    candidate_authorize_resume,
+    candidate_set_presence,
+    certification_end_by_invigilator,
+)
+
+THROTTLE_SCOPE = "invigilator-entry"
+# Part of the live list's ETag: bump it when the fragment's markup changes, so that browsers
+# holding a copy made by the previous version get the new one.
+FRAGMENT_VERSION = "1"
+
+
+# ---------------------------------------------------------------- entry
 
 
 @login_required
 def entry(request: HttpRequest) -> HttpResponse:
-    return render(request, "invigilation/entry.html")
+    """'Surveiller une session': number + password → access remembered, then the session page."""
+    keys = throttle.throttle_keys(request)
+    blocked = False
+    if request.method == "POST":
+        form = EntryForm(request.POST)
+        if throttle.is_blocked(THROTTLE_SCOPE, keys):
+            blocked = True
+        elif form.is_valid():
+            try:
+                invigilator_access_grant(session=form.session, by=request.user)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                # Only the account's counter: a success must not clear the address's (shared by a
+                # whole school, and by anyone who would alternate good and wrong tries).
+                throttle.reset(THROTTLE_SCOPE, [key for key in keys if key.startswith("user:")])
+                return redirect("invigilation:session", session_id=form.session.pk)
+        elif form.has_error("__all__", "wrong_pair"):
+            throttle.record_failure(THROTTLE_SCOPE, keys)
+    else:
+        form = EntryForm(initial={"session_number": request.GET.get("numero", "")[:30]})
+    response = render(
+        request,
+        "invigilation/entry.html",
+        {"form": form, "blocked": blocked, "watched": selectors.watched_sessions(request.user)},
+    )
+    if blocked:
+        response.status_code = 429
+    return response
+
+
+# ---------------------------------------------------------------- access
+
+
+def _to_entry(request: HttpRequest, session_id: int) -> HttpResponse:
+    """No access (never entered the password, or logged out): back to the entry form."""
+    url = f"{reverse('invigilation:entry')}?{urlencode({'numero': session_id})}"
+    if not request.user.is_authenticated:
+        url = f"{reverse('accounts:login')}?{urlencode({'next': reverse('invigilation:session', args=[session_id])})}"
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _session_page_url(session_id: int, query: str = "") -> str:
+    url = reverse("invigilation:session", args=[session_id])
+    return f"{url}?{urlencode({'q': query})}" if query else url
+
+
+def _list_etag(session: Session, query: str) -> str:
+    stamp = int(session.changed_at.timestamp() * 1_000_000)
+    # crc32, not hash(): the same on every worker process.
+    return f'"{FRAGMENT_VERSION}-{session.pk}-{stamp}-{session.status}-{zlib.crc32(query.encode()):x}"'
+
+
+def _search_query(request: HttpRequest) -> str:
+    return request.GET.get("q", request.POST.get("q", ""))[:100]
+
+
+# ---------------------------------------------------------------- pages
+
+
+@login_required
+@require_GET
+def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = selectors.watched_session(request.user, session_id)
+    if session is None:
+        return _to_entry(request, session_id)
+    return render(request, "invigilation/session.html", _list_context(request, session, _search_query(request)))
+
+
+@require_GET
+def candidate_list(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The live list (htmx polls it every 5 s). 304 when the copy the browser holds is current:
+    decided from one small query, before anything is rendered."""
+    stamp = selectors.watched_session_stamp(request.user, session_id)
+    if stamp is None:
+        return _to_entry(request, session_id)
+    session = Session(pk=session_id, changed_at=stamp[0], status=stamp[1])  # all the list needs of it
+    query = _search_query(request)
+    etag = _list_etag(session, query)
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(_render_list(request, session, query))
+    _cache_headers(response, session, etag)
+    return response
+
+
+def _list_context(request: HttpRequest, session: Session, query: str) -> dict:
+    listing = selectors.candidate_list(session, query)
+    return {
+        "session": session,
+        "listing": listing,
+        "rows_html": render_rows(
+            listing.rows,
+            session_id=session.pk,
+            csrf_token=get_token(request),
+            query=query,
+            finalized=session.is_finalized,
+        ),
+        "query": query,
+        "etag": _list_etag(session, query),
+    }
+
+
+def _render_list(request: HttpRequest, session: Session, query: str, feedback: str = "", error: bool = False) -> str:
+    # render_to_string without the request: no context processor runs (the fragment needs none).
+    context = _list_context(request, session, query)
+    context.update(feedback=feedback, feedback_error=error, oob_feedback=True)
+    return render_to_string("invigilation/_candidate_list.html", context)
+
+
+def _cache_headers(response: HttpResponse, session: Session, etag: str) -> None:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(session.changed_at.timestamp())
+    response["Cache-Control"] = "private, no-cache"
+
+
+# ---------------------------------------------------------------- actions
+
+
+def _candidate_action(
+    request: HttpRequest, session_id: int, candidate_id: int
+) -> tuple[Session, Candidate] | tuple[None, None]:
+    session = selectors.watched_session(request.user, session_id)
+    if session is None:
+        return None, None
+    # A candidate of another session is a 404, whatever the account may watch.
+    candidate = get_object_or_404(Candidate, pk=candidate_id, session_id=session.pk)
+    return session, candidate
+
+
+def _name(candidate: Candidate) -> str:
+    return f"{candidate.last_name.upper()} {candidate.first_name}"
+
+
+@login_required
+@require_POST
+def presence(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
+    """Tick or untick a candidate's presence. With htmx: answers the refreshed list."""
+    session, candidate = _candidate_action(request, session_id, candidate_id)
+    if session is None or candidate is None:
+        return _to_entry(request, session_id)
+    present = request.POST.get("present") in {"1", "on", "true"}
+    query = _search_query(request)
+    try:
+        candidate_set_presence(candidate=candidate, present=present, by=request.user)
+    except DomainError as error:
+        feedback, is_error = error.message, True
+    else:
+        template = _("La présence de %(name)s est confirmée.") if present else _("La présence de %(name)s est annulée.")
+        feedback, is_error = template % {"name": _name(candidate)}, False
+    if request.htmx:
+        session.refresh_from_db(fields=["changed_at", "status"])
+        response = HttpResponse(_render_list(request, session, query, feedback, is_error))
+        _cache_headers(response, session, _list_etag(session, query))
+        return response
+    (messages.error if is_error else messages.success)(request, feedback)
+    return redirect(_session_page_url(session.pk, query))
+
+
+def _confirmed_action(
+    request: HttpRequest,
+    session_id: int,
+    candidate_id: int,
+    *,
+    action: str,
+    run: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    session, candidate = _candidate_action(request, session_id, candidate_id)
+    if session is None or candidate is None:
+        return _to_entry(request, session_id)
+    query = _search_query(request)
+    if request.POST.get("confirmed") != "1":
+        # Without JavaScript the <dialog> cannot open: this page is the confirmation step.
+        return render(
+            request,
+            "invigilation/confirm.html",
+            {"session": session, "candidate": candidate, "name": _name(candidate), "action": action, "query": query},
+        )
+    try:
+        run(candidate=candidate, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done % {"name": _name(candidate)})
+    return redirect(_session_page_url(session.pk, query))
+
+
+@login_required
+@require_POST
+def authorize_resume(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
+    return _confirmed_action(
+        request,
+        session_id,
+        candidate_id,
+        action="resume",
+        run=candidate_authorize_resume,
+        done=_(
+            "La reprise du test est autorisée pour %(name)s : le candidat peut à nouveau saisir ses informations "
+            "de connexion et continuer son test."
+        ),
+    )
+
+
+@login_required
+@require_POST
+def end_test(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
+    return _confirmed_action(
+        request,
+        session_id,
+        candidate_id,
+        action="end",
+        run=certification_end_by_invigilator,
+        done=_("Le test de certification de %(name)s est terminé."),
+    )

@@ -1,0 +1,116 @@
+/* Invigilator space: progressive enhancements of a page that works without JavaScript.
+   - live list: htmx polls the fragment every 5 s; we send If-None-Match ourselves and keep the
+     list as it is on 304; polling pauses while a dialog or a menu is open, or while the invigilator types a search;
+   - search filters rows as you type;
+   - confirmations: fills the shared <dialog> with the candidate's name (app.js opens it) and marks
+     the confirmed post so the server does not ask again. */
+(function () {
+  "use strict";
+
+  var etag = null;
+  var busy = false;
+  var lastTyped = 0;
+
+  function listElement() { return document.getElementById("candidate-list"); }
+  function searchInput() { return document.getElementById("candidate-search-input"); }
+
+  window.pixInvigilationCanRefresh = function () {
+    if (busy || document.hidden) return false;
+    if (document.querySelector("dialog[open]")) return false;
+    var list = listElement();
+    if (list && list.querySelector("details[open]")) return false;
+    // Typing in the search box (outside the list): wait until the invigilator pauses.
+    if (Date.now() - lastTyped < 3000) return false;
+    return true;
+  };
+
+  function normalize(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[\s\-\u2010\u2011\u2013\u2014'\u2019`\u00b4]+/g, " ").trim();
+  }
+
+  function applyFilter() {
+    var input = searchInput();
+    var list = listElement();
+    if (!input || !list) return;
+    var words = normalize(input.value).split(" ").filter(Boolean);
+    var shown = 0;
+    var rows = list.querySelectorAll(".candidate-row");
+    rows.forEach(function (row) {
+      var text = row.getAttribute("data-search") || "";
+      var match = words.every(function (w) { return text.indexOf(w) !== -1; });
+      row.hidden = !match;
+      if (match) shown += 1;
+    });
+    var empty = list.querySelector("[data-search-empty]");
+    if (empty) empty.hidden = !(rows.length && shown === 0);
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target === searchInput()) {
+      lastTyped = Date.now();
+      applyFilter();
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    // With JavaScript, the search box filters as you type: no need to reload the page.
+    if (event.target.matches && event.target.matches("[data-candidate-search]")) {
+      event.preventDefault();
+      applyFilter();
+    }
+  });
+
+  // Confirmation dialogs (capture phase: runs before app.js opens the dialog).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var selector = form.getAttribute && form.getAttribute("data-confirm");
+    if (!selector) return;
+    if (form.dataset.confirmed === "1") {
+      if (!form.querySelector("input[name=confirmed]")) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "confirmed";
+        input.value = "1";
+        form.appendChild(input);
+      }
+      return;
+    }
+    var dialog = document.querySelector(selector);
+    var slot = dialog && dialog.querySelector("[data-confirm-name]");
+    if (slot && form.dataset.candidateName) slot.textContent = form.dataset.candidateName;
+    var menu = form.closest("details");
+    if (menu) menu.open = false;
+  }, true);
+
+  // Live list: conditional requests and no swap on 304.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var list = listElement();
+    if (!etag && list) etag = list.getAttribute("data-etag");
+    if (event.detail.verb === "get" && etag && event.detail.elt === list) {
+      event.detail.headers["If-None-Match"] = etag;
+    }
+    if (event.detail.verb === "post") busy = true;
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status === 304) { event.detail.shouldSwap = false; return; }
+    if (xhr.getResponseHeader("ETag") && event.detail.target === listElement()) {
+      // A dialog or a menu opened while the request was on its way: keep the list as it is.
+      if (event.detail.requestConfig.verb === "get" && !window.pixInvigilationCanRefresh()) {
+        event.detail.shouldSwap = false;
+        return;
+      }
+      etag = xhr.getResponseHeader("ETag");
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.requestConfig && event.detail.requestConfig.verb === "post") busy = false;
+  });
+  document.addEventListener("htmx:afterSwap", applyFilter);
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var hint = document.querySelector("[data-live-hint]");
+    if (hint) hint.hidden = false;
+    applyFilter();
+  });
+})();

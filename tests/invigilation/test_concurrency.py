@@ -1,0 +1,68 @@
+"""Two invigilators acting at the same moment: row locks make the second a harmless repeat."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from sessions_app.models import AuditEvent, Candidate, CertificationState
+from sessions_app.services.certification import candidate_set_presence, certification_end_by_invigilator
+from tests.factories import CandidateFactory, SessionFactory, UserFactory
+from tests.invigilation.conftest import start
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks (select_for_update) need PostgreSQL; SQLite locks the file"
+)
+
+
+def run_together(action, count: int = 2) -> list[BaseException]:
+    """Run `action(i)` in `count` threads released at the same moment; return their errors."""
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def worker(i: int) -> None:
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=10)
+            action(i)
+        except BaseException as error:  # reported to the test, never swallowed
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return errors
+
+
+@pytest.fixture
+def invigilators(transactional_db):
+    return [UserFactory(), UserFactory()]
+
+
+def test_two_invigilators_ending_the_same_test_end_it_once(invigilators):
+    candidate = CandidateFactory(session=SessionFactory())
+    certification = start(candidate)
+
+    errors = run_together(lambda i: certification_end_by_invigilator(candidate=candidate, by=invigilators[i]))
+
+    assert errors == []
+    certification.refresh_from_db()
+    assert certification.state == CertificationState.ENDED_BY_INVIGILATOR
+    assert AuditEvent.objects.filter(action="certification.ended_by_invigilator").count() == 1
+
+
+def test_two_invigilators_ticking_the_same_box_tick_it_once(invigilators):
+    candidate = CandidateFactory(session=SessionFactory())
+
+    errors = run_together(lambda i: candidate_set_presence(candidate=candidate, present=True, by=invigilators[i]))
+
+    assert errors == []
+    assert Candidate.objects.get(pk=candidate.pk).authorized_to_start is True
+    assert AuditEvent.objects.filter(action="candidate.presence_confirmed").count() == 1
