@@ -26,7 +26,7 @@ class InvigilatorAccess(models.Model):
 
 
 def has_invigilator_access(user, session) -> bool:
-    """True when this account entered this session's password (and the session is not finalised)."""
+    """True when this account entered this session's password (finalised sessions included: read-only)."""
     if not getattr(user, "is_authenticated", False):
         return False
     return InvigilatorAccess.objects.filter(user=user, session=session).exists()

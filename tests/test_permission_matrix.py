@@ -32,9 +32,14 @@ PUBLIC = {
     "results:recipient_results",
     "results:verification_result",
 }
+
+
 # Pages of one session that are not the centre's: the invigilator space sends a stranger to its
 # entry form (an invigilator needs no membership), it does not answer 404.
-INVIGILATOR_PAGES = {"invigilation:session", "invigilation:fragment", "invigilation:candidates"}
+def _is_invigilator_page(name: str) -> bool:
+    return name.startswith("invigilation:")
+
+
 # Pages scoped to the certification staff or to the candidate's own account, not to a centre.
 NOT_CENTRE_SCOPED_NAMESPACES = {"certifications", "invigilation", "results"}
 
@@ -76,8 +81,9 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, session, name, ro
 
 
 SESSION_ROUTES = [
-    r for r in ROUTES if "<int:session_id>" in r[1] and r[0] not in INVIGILATOR_PAGES and r[0] not in PUBLIC
+    r for r in ROUTES if "<int:session_id>" in r[1] and not _is_invigilator_page(r[0]) and r[0] not in PUBLIC
 ]
+INVIGILATOR_ROUTES = [r for r in ROUTES if "<int:session_id>" in r[1] and _is_invigilator_page(r[0])]
 
 
 @pytest.mark.parametrize(("name", "route"), SESSION_ROUTES, ids=lambda v: str(v))
@@ -89,8 +95,19 @@ def test_a_member_of_another_centre_gets_a_404_on_every_session_url(stranger_cli
     assert response.status_code == 404, f"{name} {url} answered {response.status_code}"
 
 
+@pytest.mark.parametrize(("name", "route"), INVIGILATOR_ROUTES, ids=lambda v: str(v))
+def test_an_account_without_invigilator_access_is_sent_to_the_entry_form(stranger_client, session, name, route):
+    url = _fill(route, session.pk)
+    response = stranger_client.get(url)
+    if response.status_code == 405:
+        response = stranger_client.post(url)
+    assert response.status_code == 302, f"{name} {url} answered {response.status_code}"
+    assert response["Location"].startswith("/connexion-espace-surveillant"), response["Location"]
+
+
 def test_the_matrix_covers_the_session_pages():
     """Guard against a resolver walk that silently finds nothing."""
     names = {name for name, _ in SESSION_ROUTES}
     assert "sessions_app:detail" in names
     assert "enrolment:candidates" in names
+    assert {name for name, _ in INVIGILATOR_ROUTES} >= {"invigilation:session", "invigilation:end_test"}
