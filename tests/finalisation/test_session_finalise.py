@@ -1,8 +1,9 @@
 import threading
+import time
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from finalisation.services import abort_reason_set, session_finalise
@@ -85,19 +86,32 @@ def test_a_finalised_session_is_no_longer_overdue(completed, admin_user):
         assert not session.is_finalisation_overdue
 
 
+def _wait_for_blocked_queries(count: int, timeout: float = 10.0) -> None:
+    """Wait until `count` other connections are waiting for a row lock."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # the view is a snapshot within a transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0] >= count:
+                return
+            time.sleep(0.02)
+    raise AssertionError(f"{count} connections never waited for the lock")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_administrators_finalising_at_once_finalise_exactly_once(session, start_test, admin_user, member_user):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no row locks (select_for_update): the race is only meaningful on PostgreSQL")
-    certification = start_test(session, state=CertificationState.COMPLETED)
-    barrier = threading.Barrier(2)
+    start_test(session, state=CertificationState.COMPLETED)
     errors: list[BaseException] = []
 
     def finalise(user) -> None:
         from django.db import connection as thread_connection
 
         try:
-            barrier.wait()
             session_finalise(session=Session.objects.get(pk=session.pk), by=user)
         except BaseException as error:
             errors.append(error)
@@ -105,12 +119,15 @@ def test_two_administrators_finalising_at_once_finalise_exactly_once(session, st
             thread_connection.close()
 
     threads = [threading.Thread(target=finalise, args=(user,)) for user in (admin_user, member_user)]
+    # Hold the session row so both administrators are in flight at the same moment, then let go.
+    with transaction.atomic():
+        Session.objects.select_for_update().get(pk=session.pk)
+        for thread in threads:
+            thread.start()
+        _wait_for_blocked_queries(2)
     for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+        thread.join(timeout=20)
     assert errors == []
     assert AuditEvent.objects.filter(action="session.finalise").count() == 1
     session.refresh_from_db()
     assert session.status == SessionStatus.FINALIZED
-    assert certification.candidate.session_id == session.pk
