@@ -27,7 +27,6 @@ class IssueReportForm(forms.Form):
         label=_("Numéro de question"),
         required=False,
         min_value=1,
-        help_text=_("Obligatoire pour un problème technique sur une question (E1 à E12)."),
         error_messages={
             "invalid": _("Saisissez un numéro de question (un nombre entier)."),
             "min_value": _("Le numéro de question doit être supérieur ou égal à 1."),
@@ -48,7 +47,16 @@ class IssueReportForm(forms.Form):
         field = self.fields["question_number"]
         field.max_value = question_count
         field.widget.attrs.update({"min": 1, "max": max(question_count, 1), "inputmode": "numeric"})
+        self.fields["question_number"].widget.attrs["aria-describedby"] = "id_question_number_helptext"
         self.fields["description"].widget.attrs["aria-describedby"] = "id_description_helptext description-counter"
+
+    def link_errors(self) -> None:
+        """Point the hand-written fields at their error messages (call once errors are final)."""
+        for name in ("question_number", "description"):
+            if name in self.errors:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-describedby"] += f" id_{name}_error"
+                attrs["aria-invalid"] = "true"
 
     def clean_question_number(self) -> int | None:
         number = self.cleaned_data.get("question_number")

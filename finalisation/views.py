@@ -158,6 +158,7 @@ def report_add(request: HttpRequest, session_id: int, certification_id: int) -> 
                 % {"code": report.code, "name": certification.candidate.full_name},
             )
             return redirect(f"{_page_url(session)}#certification-{certification.pk}")
+    form.link_errors()
     return render(
         request,
         "finalisation/report_form.html",
