@@ -117,7 +117,7 @@ class FinalisationInfoForm(forms.Form):
         required=False,
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "data-counter": "#comment-counter"}),
-        help_text=_("Vous pouvez indiquer, le cas échéant, les événements survenus lors de la session."),
+        help_text=_("500 caractères au plus."),
         error_messages={"max_length": _("Le commentaire ne peut pas dépasser 500 caractères.")},
     )
 
