@@ -60,7 +60,7 @@ def _closed(request: HttpRequest, session: Session) -> HttpResponse | None:
 
 def _refused(request: HttpRequest, session: Session, error: DomainError) -> HttpResponse:
     messages.error(request, error.message)
-    if error.code == "session_finalized":
+    if error.code in {"session_finalized", "session_not_started"}:
         return redirect(_detail_url(session))
     return redirect(_page_url(session))
 
@@ -177,13 +177,17 @@ def report_add(request: HttpRequest, session_id: int, certification_id: int) -> 
 @require_POST
 def report_remove(request: HttpRequest, session_id: int, report_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
-    report = get_for_center(
-        request,
-        IssueReport.objects.select_related("certification__candidate"),
-        center_field="certification__candidate__session__center",
-        pk=report_id,
-        certification__candidate__session=session,
-    )
+    try:
+        report = get_for_center(
+            request,
+            IssueReport.objects.select_related("certification__candidate"),
+            center_field="certification__candidate__session__center",
+            pk=report_id,
+            certification__candidate__session=session,
+        )
+    except Http404:  # a double click: the session is ours, the report is already gone
+        messages.info(request, _("Ce signalement a déjà été supprimé."))
+        return redirect(_page_url(session))
     try:
         services.issue_report_remove(report=report, by=request.user)
     except DomainError as error:
@@ -267,9 +271,13 @@ def attachment_add(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def attachment_remove(request: HttpRequest, session_id: int, attachment_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
-    attachment = get_for_center(
-        request, SessionAttachment, center_field="session__center", pk=attachment_id, session=session
-    )
+    try:
+        attachment = get_for_center(
+            request, SessionAttachment, center_field="session__center", pk=attachment_id, session=session
+        )
+    except Http404:  # a double click: the session is ours, the file is already gone
+        messages.info(request, _("Ce fichier a déjà été supprimé."))
+        return redirect(_page_url(session))
     try:
         services.attachment_remove(attachment=attachment, by=request.user)
     except DomainError as error:

@@ -185,8 +185,16 @@ def test_a_report_of_another_session_cannot_be_removed(center_member_client, com
     other = start_test(SessionFactory(center=center), last_name="Ailleurs")
     report = issue_report_add(certification=other, code="C6", question_number=None, description="", by=admin_user)
     url = f"{page_url(completed.candidate.session)}/signalements/{report.pk}/suppression"
-    assert center_member_client.post(url).status_code == 404
+    assert center_member_client.post(url).status_code == 302
     assert IssueReport.objects.filter(pk=report.pk).exists()
+
+
+def test_removing_a_report_twice_says_it_is_already_removed(center_member_client, completed, admin_user):
+    report = issue_report_add(certification=completed, code="C6", question_number=None, description="", by=admin_user)
+    url = f"{page_url(completed.candidate.session)}/signalements/{report.pk}/suppression"
+    center_member_client.post(url)
+    response = center_member_client.post(url, follow=True)
+    assert "Ce signalement a déjà été supprimé." in text(response)
 
 
 def test_the_abort_reason_is_saved_at_once(center_member_client, unfinished):
@@ -339,3 +347,11 @@ def test_every_finalisation_write_is_refused_on_a_finalised_session(
 def test_an_unfinished_test_is_shown_as_ended_by_finalisation(finalised_session, unfinished):
     unfinished.refresh_from_db()
     assert unfinished.state == CertificationState.ENDED_BY_FINALISATION
+
+
+def test_finalising_a_session_nobody_started_is_refused(center_admin_client, session):
+    response = center_admin_client.post(f"{page_url(session)}/finaliser", follow=True)
+    assert response.redirect_chain == [(f"/sessions/{session.pk}", 302)]
+    assert text(response).count("cette session ne peut pas encore être finalisée") == 1
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CREATED
