@@ -5,7 +5,13 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from finalisation.models import SessionAttachment
-from finalisation.services import ATTACHMENT_MAX_SIZE, attachment_add, attachment_remove, detect_content_type
+from finalisation.services import (
+    ATTACHMENT_MAX_SIZE,
+    ATTACHMENTS_MAX_PER_SESSION,
+    attachment_add,
+    attachment_remove,
+    detect_content_type,
+)
 from sessions_app.exceptions import DomainError
 from sessions_app.models import AuditEvent
 from tests.factories import UserFactory
@@ -162,3 +168,12 @@ def test_the_page_removes_an_attachment(center_admin_client, unfinished, admin_u
     response = center_admin_client.post(f"{url(attachment)}/suppression")
     assert response.status_code == 302
     assert not session.attachments.exists()
+
+
+def test_it_refuses_more_than_30_attachments_per_session(session, admin_user):
+    for i in range(ATTACHMENTS_MAX_PER_SESSION):
+        attachment_add(session=session, kind="screenshot", upload=upload(f"{i}.png", PNG), by=admin_user)
+    with pytest.raises(DomainError) as error:
+        attachment_add(session=session, kind="screenshot", upload=upload("encore.png", PNG), by=admin_user)
+    assert error.value.code == "too_many_attachments"
+    assert SessionAttachment.objects.count() == 30
