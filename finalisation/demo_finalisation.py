@@ -1,0 +1,118 @@
+"""Demo step: a past session of the Collège Jean Moulin, room "Salle A01", finalised with a report.
+
+Idempotent: a finalised "Salle A01" session is left as it is. Every change goes through the
+services (presence, start, report, abort reasons, finalise). Without a question bank (no
+challenges), nothing can start: the step is skipped quietly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from finalisation.services import UNFINISHED_STATES, abort_reason_set, issue_report_add, session_finalise
+from pixcertif.accounts.models import CertificationCenter, User
+from sessions_app.competences import COMPETENCE_CODES
+from sessions_app.exceptions import DomainError
+from sessions_app.models import AbortReason, Candidate, CandidateProfile, Certification, Challenge, Session
+from sessions_app.normalize import identity_key
+from sessions_app.services.certification import candidate_set_presence, certification_start
+from sessions_app.services.sessions import session_create
+
+SCHOOL_NAME = "Collège Jean Moulin"
+ROOM = "Salle A01"
+ADMIN_EMAIL = "admin@college.example"
+STUDENTS = [
+    ("eleve01@college.example", "Inès", "Moreau", dt.date(2010, 2, 11)),
+    ("eleve02@college.example", "Lucas", "Petit", dt.date(2010, 6, 23)),
+    ("eleve03@college.example", "Chloé", "Roux", dt.date(2009, 11, 4)),
+]
+
+
+def _student_user(email: str, first_name: str, last_name: str) -> User:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"first_name": first_name, "last_name": last_name, "cgu_accepted_at": timezone.now()}
+    )
+    if created:
+        user.set_password("pixcertif")
+        user.save(update_fields=["password"])
+    CandidateProfile.objects.get_or_create(user=user, defaults={"levels": dict.fromkeys(COMPETENCE_CODES, 2)})
+    return user
+
+
+def _candidates(session: Session) -> list[Candidate]:
+    linked = list(session.candidates.filter(user__isnull=False).select_related("user").order_by("pk")[:3])
+    for email, first_name, last_name, birth_date in STUDENTS:
+        if len(linked) >= 3:
+            break
+        user = _student_user(email, first_name, last_name)
+        if session.candidates.filter(user=user).exists():
+            continue
+        linked.append(
+            Candidate.objects.create(
+                session=session,
+                first_name=user.first_name,
+                last_name=user.last_name,
+                sex="",
+                birth_date=birth_date,
+                identity_key=identity_key(user.first_name, user.last_name),
+                user=user,
+                linked_at=timezone.now(),
+            )
+        )
+    return linked
+
+
+def seed_demo(stdout) -> None:
+    center = CertificationCenter.objects.filter(name=SCHOOL_NAME).first()
+    admin = User.objects.filter(email=ADMIN_EMAIL).first()
+    if center is None or admin is None:
+        return
+    session = Session.objects.filter(center=center, room=ROOM).order_by("date", "pk").first()
+    if session is not None and session.is_finalized:
+        stdout.write(f"Finalisation : la session {session.pk} ({ROOM}) est déjà finalisée.")
+        return
+    if not Challenge.objects.filter(is_active=True).exists():
+        stdout.write("Finalisation : aucune épreuve dans la banque de questions, étape ignorée.")
+        return
+    if session is None:
+        session = session_create(
+            center=center,
+            by=admin,
+            address=SCHOOL_NAME,
+            room=ROOM,
+            date=timezone.localdate() - dt.timedelta(days=5),
+            time=dt.time(9, 0),
+            examiner="Mme Durand",
+        )
+    candidates = _candidates(session)
+    for candidate in candidates:
+        if Certification.objects.filter(candidate=candidate).exists():
+            continue
+        try:
+            candidate_set_presence(candidate=candidate, present=True, by=admin)
+            certification_start(candidate=candidate, user=candidate.user)
+        except DomainError as error:
+            stdout.write(f"Finalisation : {candidate} n'a pas pu commencer ({error.message}).")
+    certifications = list(
+        Certification.objects.filter(candidate__session=session).select_related("candidate").order_by("pk")
+    )
+    if not certifications:
+        stdout.write("Finalisation : aucun test commencé, étape ignorée.")
+        return
+    first = certifications[0]
+    if not first.issue_reports.exists():
+        issue_report_add(
+            certification=first,
+            code="C1",
+            question_number=None,
+            description="La date de naissance correcte est le 11/02/2010.",
+            by=admin,
+        )
+    for index, certification in enumerate(certifications):
+        if certification.state in UNFINISHED_STATES and not certification.abort_reason:
+            reason = AbortReason.TECHNICAL if index == len(certifications) - 1 else AbortReason.CANDIDATE
+            abort_reason_set(certification=certification, reason=reason, by=admin)
+    session_finalise(session=session, by=admin)
+    stdout.write(f"Finalisation : session {session.pk} ({ROOM}) finalisée avec un signalement C1.")

@@ -1,0 +1,354 @@
+"""Finalisation services: reports, abort reasons, complementary information, attachments, finalise.
+
+Every write locks the session row first (`select_for_update`) and refuses a finalised session, so
+nothing changes once the session is "entre les mains de l'équipe Pix", even when two
+administrators work at once. Drafts are saved as they are entered: each call saves at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from finalisation.categories import CATEGORIES, DETAILS_MAX_LENGTH
+from finalisation.models import AttachmentKind, SessionAttachment
+from sessions_app.exceptions import DomainError
+from sessions_app.models import (
+    AbortReason,
+    Certification,
+    CertificationChallenge,
+    CertificationState,
+    IssueReport,
+    Session,
+    SessionStatus,
+)
+from sessions_app.services.audit import audit_record
+from sessions_app.services.sessions import ensure_not_finalized, session_touch
+
+COMMENT_MAX_LENGTH = 500
+ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024
+ATTACHMENTS_MAX_PER_SESSION = 30
+# Unfinished tests ("n'ont pas fini leur test"): they did not answer every question.
+UNFINISHED_STATES = (CertificationState.STARTED, CertificationState.ENDED_BY_INVIGILATOR)
+
+# Magic bytes → content type. The file name and the browser's declared type are never trusted.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def _lock_session(session_id: int) -> Session:
+    return Session.objects.select_for_update().get(pk=session_id)
+
+
+def _lock_open_session(session_id: int) -> Session:
+    session = _lock_session(session_id)
+    ensure_not_finalized(session)
+    return session
+
+
+def detect_content_type(head: bytes) -> str | None:
+    """The content type of a file from its first bytes, or None if it is not a PDF, JPEG or PNG."""
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def question_count(certification: Certification) -> int:
+    """Number of questions drawn for this test (question numbers go from 1 to it)."""
+    return CertificationChallenge.objects.filter(certification=certification).count()
+
+
+# ---------------------------------------------------------------- reports
+
+
+def issue_report_add(
+    *, certification: Certification, code: str, question_number: int | None, description: str, by: Any
+) -> IssueReport:
+    """Add one report ("signalement") to a started test.
+
+    Refused: finalised session, unknown code, missing details where the category needs them,
+    details over 500 characters, a question code (E…) without a question number or with one
+    outside 1 … the test's length.
+    """
+    description = (description or "").strip()
+    with transaction.atomic():
+        certification = Certification.objects.select_related("candidate").get(pk=certification.pk)
+        session = _lock_open_session(certification.candidate.session_id)
+        category = CATEGORIES.get(code)
+        if category is None:
+            raise DomainError("invalid_category", "Cette catégorie de signalement n'existe pas.")
+        if len(description) > DETAILS_MAX_LENGTH:
+            raise DomainError(
+                "description_too_long", f"Les détails ne peuvent pas dépasser {DETAILS_MAX_LENGTH} caractères."
+            )
+        if category.needs_details and not description:
+            raise DomainError("description_required", "Précisez les détails de ce signalement.")
+        if category.needs_question:
+            length = question_count(certification)
+            if question_number is None:
+                raise DomainError("question_required", "Indiquez le numéro de la question concernée.")
+            if not 1 <= question_number <= length:
+                raise DomainError(
+                    "question_out_of_range",
+                    f"Le numéro de question doit être compris entre 1 et {length} (nombre de questions du test).",
+                )
+        else:
+            question_number = None
+        report = IssueReport.objects.create(
+            certification=certification,
+            code=category.code,
+            category=category.group,
+            question_number=question_number,
+            description=description,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        audit_record(
+            action="issue_report.add",
+            by=by,
+            session=session,
+            candidate=certification.candidate,
+            report=report.pk,
+            code=report.code,
+            question_number=question_number,
+        )
+        return report
+
+
+def issue_report_remove(*, report: IssueReport, by: Any) -> None:
+    """Remove a report before finalisation. Removing a report already removed changes nothing."""
+    with transaction.atomic():
+        session_id = (
+            IssueReport.objects.filter(pk=report.pk).values_list("certification__candidate__session_id", flat=True)
+        ).first()
+        if session_id is None:
+            return
+        session = _lock_open_session(session_id)
+        report = (
+            IssueReport.objects.select_for_update()
+            .select_related("certification__candidate")
+            .filter(pk=report.pk)
+            .first()
+        )
+        if report is None:
+            return
+        audit_record(
+            action="issue_report.remove",
+            by=by,
+            session=session,
+            candidate=report.certification.candidate,
+            report=report.pk,
+            code=report.code,
+        )
+        report.delete()
+
+
+# ---------------------------------------------------------------- abort reasons
+
+
+def abort_reason_set(*, certification: Certification, reason: str, by: Any) -> Certification:
+    """Record why an unfinished test was not finished ("" clears it: "-- Choisissez --").
+
+    Refused: finalised session, unknown reason, a test the candidate completed.
+    """
+    if reason not in {"", *AbortReason.values}:
+        raise DomainError("invalid_abort_reason", "Cette raison de l'abandon n'existe pas.")
+    with transaction.atomic():
+        session_id = (
+            Certification.objects.filter(pk=certification.pk).values_list("candidate__session_id", flat=True).get()
+        )
+        session = _lock_open_session(session_id)
+        certification = Certification.objects.select_for_update().select_related("candidate").get(pk=certification.pk)
+        if certification.state not in UNFINISHED_STATES:
+            raise DomainError(
+                "test_completed", "Ce candidat a terminé son test : aucune raison d'abandon n'est à indiquer."
+            )
+        if certification.abort_reason == reason:
+            return certification
+        certification.abort_reason = reason
+        certification.save(update_fields=["abort_reason"])
+        audit_record(
+            action="certification.abort_reason_set",
+            by=by,
+            session=session,
+            candidate=certification.candidate,
+            reason=reason,
+        )
+        return certification
+
+
+# ---------------------------------------------------------------- step 2: complementary information
+
+
+def finalisation_info_update(
+    *, session: Session, has_incident: bool, has_joining_issue: bool, comment: str, by: Any
+) -> Session:
+    """Save the two check boxes and the optional comment as entered (a draft until finalisation).
+
+    Refused: finalised session, a comment over 500 characters.
+    """
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise DomainError("comment_too_long", f"Le commentaire ne peut pas dépasser {COMMENT_MAX_LENGTH} caractères.")
+    with transaction.atomic():
+        session = _lock_open_session(session.pk)
+        new = {"has_incident": has_incident, "has_joining_issue": has_joining_issue, "finalisation_comment": comment}
+        changed = [field for field, value in new.items() if getattr(session, field) != value]
+        if not changed:
+            return session
+        for field in changed:
+            setattr(session, field, new[field])
+        session.save(update_fields=changed)
+        audit_record(
+            action="session.finalisation_info_update",
+            by=by,
+            session=session,
+            has_incident=has_incident,
+            has_joining_issue=has_joining_issue,
+            comment_length=len(comment),
+        )
+        return session
+
+
+# ---------------------------------------------------------------- attachments
+
+
+def attachment_add(*, session: Session, kind: str, upload: UploadedFile, by: Any) -> SessionAttachment:
+    """Attach a scan (PDF, JPEG or PNG, at most 10 Mo) to the session before finalisation.
+
+    The type is read from the file's first bytes, never from its name. Refused: finalised
+    session, unknown kind, empty or too large file, another type, too many files.
+    """
+    if kind not in AttachmentKind.values:
+        raise DomainError("invalid_attachment_kind", "Choisissez le type de document.")
+    if not upload.size:
+        raise DomainError("attachment_empty", "Ce fichier est vide.")
+    if upload.size > ATTACHMENT_MAX_SIZE:
+        raise DomainError("attachment_too_large", "Ce fichier dépasse la taille maximale de 10 Mo.")
+    upload.seek(0)
+    content_type = detect_content_type(upload.read(16))
+    upload.seek(0)
+    if content_type is None:
+        raise DomainError(
+            "attachment_type", "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG : il ne peut pas être joint."
+        )
+    original_name = (upload.name or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+    with transaction.atomic():
+        session = _lock_open_session(session.pk)
+        if SessionAttachment.objects.filter(session=session).count() >= ATTACHMENTS_MAX_PER_SESSION:
+            raise DomainError(
+                "too_many_attachments",
+                f"Une session ne peut pas avoir plus de {ATTACHMENTS_MAX_PER_SESSION} pièces jointes.",
+            )
+        attachment = SessionAttachment(
+            session=session,
+            kind=kind,
+            original_name=original_name,
+            size=upload.size,
+            content_type=content_type,
+            uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        attachment.file.save(original_name, upload, save=False)
+        stored_name = attachment.file.name
+        try:
+            attachment.save()
+            audit_record(
+                action="attachment.add",
+                by=by,
+                session=session,
+                attachment=attachment.pk,
+                kind=kind,
+                size=upload.size,
+                content_type=content_type,
+            )
+        except Exception:
+            default_storage.delete(stored_name)
+            raise
+        return attachment
+
+
+def attachment_remove(*, attachment: SessionAttachment, by: Any) -> None:
+    """Remove an attachment before finalisation; its file goes once the removal is committed."""
+    with transaction.atomic():
+        session_id = SessionAttachment.objects.filter(pk=attachment.pk).values_list("session_id", flat=True).first()
+        if session_id is None:
+            return
+        session = _lock_open_session(session_id)
+        attachment = SessionAttachment.objects.select_for_update().filter(pk=attachment.pk).first()
+        if attachment is None:
+            return
+        stored_name = attachment.file.name
+        audit_record(
+            action="attachment.remove",
+            by=by,
+            session=session,
+            attachment=attachment.pk,
+            kind=attachment.kind,
+            original_name=attachment.original_name,
+        )
+        attachment.delete()
+        transaction.on_commit(lambda: default_storage.delete(stored_name))
+
+
+# ---------------------------------------------------------------- finalise
+
+
+def unfinished_without_reason(session: Session) -> list[Certification]:
+    return list(
+        Certification.objects.filter(
+            candidate__session=session, state__in=UNFINISHED_STATES, abort_reason=""
+        ).select_related("candidate")
+    )
+
+
+def session_finalise(*, session: Session, by: Any) -> Session:
+    """Send the session to Pix: status "Finalisée", unfinished tests end, nothing changes any more.
+
+    Refused: a session no test started in, an unfinished test without an abort reason (the
+    message names the candidates). Finalising a finalised session changes nothing.
+    """
+    with transaction.atomic():
+        session = _lock_session(session.pk)
+        if session.is_finalized:
+            return session
+        if not session.is_started:
+            raise DomainError(
+                "session_not_started",
+                "Aucun candidat n'a commencé son test : cette session ne peut pas encore être finalisée.",
+            )
+        missing = unfinished_without_reason(session)
+        if missing:
+            names = ", ".join(
+                c.candidate.full_name for c in sorted(missing, key=lambda c: (c.candidate.last_name, c.candidate.pk))
+            )
+            raise DomainError(
+                "abort_reason_missing",
+                f"Choisissez une raison de l'abandon pour chaque candidat qui n'a pas fini son test : {names}.",
+            )
+        now = timezone.now()
+        ended = Certification.objects.filter(candidate__session=session, state=CertificationState.STARTED)
+        ended_ids = list(ended.values_list("pk", flat=True))
+        Certification.objects.filter(pk__in=ended_ids).update(
+            state=CertificationState.ENDED_BY_FINALISATION, ended_at=now
+        )
+        session.status = SessionStatus.FINALIZED
+        session.finalized_at = now
+        session.finalized_by = by if getattr(by, "is_authenticated", False) else None
+        session.save(update_fields=["status", "finalized_at", "finalized_by"])
+        audit_record(
+            action="session.finalise",
+            by=by,
+            session=session,
+            ended_by_finalisation=ended_ids,
+            reports=IssueReport.objects.filter(certification__candidate__session=session).count(),
+            attachments=SessionAttachment.objects.filter(session=session).count(),
+        )
+        session_touch(session)
+        return session
