@@ -26,8 +26,13 @@ def test_the_demo_can_run_twice(db):
     assert AuditEvent.objects.filter(action="session.finalise").count() == 1
 
 
-def test_the_demo_skips_quietly_without_a_question_bank(db):
+def test_the_demo_step_skips_quietly_without_a_question_bank(db):
+    from finalisation import demo_finalisation
+    from tests.factories import CenterFactory, UserFactory
+
+    CenterFactory(name=demo_finalisation.SCHOOL_NAME)
+    UserFactory(email=demo_finalisation.ADMIN_EMAIL)
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    demo_finalisation.seed_demo(out)
     assert "aucune épreuve" in out.getvalue()
     assert not Session.objects.filter(status=SessionStatus.FINALIZED).exists()
