@@ -1,1 +1,5 @@
-"""Finalisation models (attachments, drafts) and results models (recipient links)."""
+"""Finalisation models (attachments, drafts) and results models (jury proxies)."""
+
+from finalisation.models.results import JuryCertification, JurySession
+
+__all__ = ["JuryCertification", "JurySession"]
