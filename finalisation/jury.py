@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from finalisation.recipients import send_recipient_emails
-from finalisation.scoring import certification_score
+from finalisation.scoring import certification_score, session_score
 from sessions_app.codes import generate_access_code
 from sessions_app.exceptions import DomainError
 from sessions_app.models import (
@@ -84,6 +84,15 @@ def session_take(*, session: Session, by: Any) -> Session:
         session.save(update_fields=["status", "assigned_to"])
         audit_record(action="jury.session_take", by=by, session=session, previous_assignee=previous)
         return session
+
+
+def session_rescore(*, session: Session, by: Any) -> int:
+    """Score every certification of the session again (e.g. one finalised before scoring existed)."""
+    with transaction.atomic():
+        session = _lock_session(session.pk)
+        ensure_in_jury_hands(session)
+        audit_record(action="jury.session_rescore", by=by, session=session)
+        return session_score(session=session, by=by)
 
 
 def session_publish(*, session: Session, by: Any) -> Session:

@@ -50,7 +50,10 @@ def take_test(
 
 def mark_finalised(session: Session, *, status: str = SessionStatus.FINALIZED) -> Session:
     now = timezone.now()
-    Session.objects.filter(pk=session.pk).update(status=status, finalized_at=now, started_at=now)
+    published_at = now if status == SessionStatus.PUBLISHED else None
+    Session.objects.filter(pk=session.pk).update(
+        status=status, finalized_at=now, started_at=now, published_at=published_at
+    )
     session.refresh_from_db()
     return session
 
