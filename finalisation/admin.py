@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -153,6 +154,12 @@ class NeedsActionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CenterFilter(admin.RelatedFieldListFilter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = _("centre de certification")
+
+
 class CandidateResultInline(StaffOnlyMixin, admin.TabularInline):
     model = Candidate
     verbose_name = _("candidat")
@@ -218,7 +225,7 @@ class CandidateResultInline(StaffOnlyMixin, admin.TabularInline):
 class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
     list_display = [
         "number",
-        "center",
+        "center_name",
         "date",
         "room",
         "status",
@@ -230,7 +237,7 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
         "published_at",
     ]
     list_display_links = ["number"]
-    list_filter = [ProcessingFilter, NeedsActionFilter, "center"]
+    list_filter = [ProcessingFilter, NeedsActionFilter, ("center", CenterFilter)]
     list_select_related = ["center", "assigned_to"]
     search_fields = ["=id", "center__name", "room", "address"]
     ordering = ["finalized_at", "id"]
@@ -239,7 +246,7 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
     fieldsets = [
         (
             _("Session"),
-            {"fields": ["number", "center", "address", "room", "date", "time", "examiner", "description"]},
+            {"fields": ["number", "center_name", "address", "room", "date", "time", "examiner", "description"]},
         ),
         (_("Traitement"), {"fields": ["status", "assigned_to", "finalized_at", "published_at", "jury_actions"]}),
         (
@@ -249,7 +256,7 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
     ]
     readonly_fields = [
         "number",
-        "center",
+        "center_name",
         "address",
         "room",
         "date",
@@ -290,6 +297,10 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
     @admin.display(description=_("n° de session"), ordering="id")
     def number(self, obj: JurySession) -> int:
         return obj.pk
+
+    @admin.display(description=_("centre de certification"), ordering="center__name")
+    def center_name(self, obj: JurySession) -> str:
+        return obj.center.name
 
     @admin.display(description=_("certifications"), ordering="certifications")
     def certification_count(self, obj: JurySession) -> int:
@@ -461,7 +472,8 @@ class ReportInline(StaffOnlyMixin, admin.TabularInline):
         if not obj.is_resolved:
             return format_html("<strong>{}</strong>", _("À résoudre par le jury"))
         who = _("automatiquement") if obj.auto_resolved else (obj.resolved_by or "—")
-        return format_html("{} ({}, {:%d/%m/%Y %H:%M})", obj.resolution_note, who, obj.resolved_at)
+        when = timezone.localtime(obj.resolved_at).strftime("%d/%m/%Y %H:%M")
+        return format_html("{} ({}, {})", obj.resolution_note, who, when)
 
     @admin.display(description=_("résoudre"))
     def resolve(self, obj: IssueReport) -> str:
@@ -500,7 +512,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
                     "pix_score",
                     "levels_display",
                     "verification_code",
-                    "scored_at",
+                    "scored",
                     "jury_actions",
                 ]
             },
@@ -521,7 +533,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
         "pix_score",
         "levels_display",
         "verification_code",
-        "scored_at",
+        "scored",
         "jury_actions",
     ]
 
@@ -571,6 +583,10 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
     @admin.display(description=_("taux de réussite"))
     def rate_display(self, obj: JuryCertification) -> str:
         return "—" if obj.rate is None else f"{obj.rate * 100:.0f} %"
+
+    @admin.display(description=_("score calculé le"))
+    def scored(self, obj: JuryCertification) -> str:
+        return "—" if obj.scored_at is None else timezone.localtime(obj.scored_at).strftime("%d/%m/%Y %H:%M")
 
     @admin.display(description=_("niveaux certifiés"))
     def levels_display(self, obj: JuryCertification) -> str:

@@ -114,7 +114,7 @@ def _take_test(
         IssueReport.objects.create(
             certification=certification,
             code="E4",
-            category="E1-E12 Problème technique sur une question",
+            category="E1-E12",
             question_number=min(wrong) + 1,
             description="Le site à visiter était inaccessible.",
             created_by=reporter,

@@ -59,3 +59,24 @@ def test_the_jury_publishes_and_the_centre_reads_the_results(
     expect(page.get_by_role("heading", name="Certification vérifiée")).to_be_visible()
     expect(page.get_by_text("120 pix")).to_be_visible()
     assert_accessible(page)
+
+
+def test_pressing_enter_in_a_resolution_note_triggers_no_jury_decision(live_server, page, login, session):
+    from tests.finalisation.builders import report
+
+    UserFactory(email="jury@pix.test", is_staff=True)
+    finalised = mark_finalised(session)
+    certification = take_test(finalised, results=["ko"] + ["ok"] * 14)
+    issue = report(certification, "C6")
+    auto_resolve_reports(session=finalised)
+    login(page, "jury@pix.test")
+    page.on("dialog", lambda dialog: dialog.accept())  # a person confirming without reading
+    page.goto(f"{live_server.url}/admin/finalisation/jurycertification/{certification.pk}/change/")
+    page.get_by_label("Note de résolution").fill("Rien constaté")
+    with page.expect_navigation():
+        page.get_by_label("Note de résolution").press("Enter")
+    assert not certification.challenges.filter(is_neutralized=True).exists()
+    certification.refresh_from_db()
+    assert certification.jury_status == "validated"
+    issue.refresh_from_db()
+    assert not issue.is_resolved

@@ -249,6 +249,15 @@ def test_a_certification_page_shows_answers_reports_and_result(staff_client, cer
     assert "1.1 : <strong>3</strong>" in body
 
 
+def test_a_certification_page_shows_how_each_report_was_resolved(staff_client, finalised):
+    certification = take_test(finalised, results=["ko"] + ["ok"] * 14)
+    report(certification, "E4", 1)
+    auto_resolve_reports(session=finalised)
+    body = staff_client.get(reverse("admin:finalisation_jurycertification_change", args=[certification.pk]))
+    body = body.content.decode()
+    assert "Résolu automatiquement (E4) : la question 1 a été neutralisée. (automatiquement," in body
+
+
 def test_neutralising_a_question_records_it_and_scores_again(staff_client, staff, certification):
     row = certification.challenges.get(index=0)
     response = staff_client.post(certification_url(certification, "neutralise", row.pk))
