@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from finalisation import results_views as views
 
 app_name = "results"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("sessions/<int:session_id>/resultats", views.session_results_view, name="session_results"),
+    path("sessions/<int:session_id>/resultats.csv", views.session_results_csv, name="session_results_csv"),
+    path("resultats/<str:token>", views.recipient_results, name="recipient"),
+    path("mes-certifications", views.my_certifications, name="my_certifications"),
+    path("mes-certifications/<int:certification_id>/attestation.pdf", views.certificate, name="certificate"),
+    path("verification", views.verification, name="verification"),
+]

@@ -1,5 +1,6 @@
-"""Finalisation models (attachments, drafts) and results models (recipient links)."""
+"""Finalisation models (attachments) and results models (jury proxies)."""
 
 from finalisation.models.attachments import AttachmentKind, SessionAttachment
+from finalisation.models.results import JuryCertification, JurySession
 
-__all__ = ["AttachmentKind", "SessionAttachment"]
+__all__ = ["AttachmentKind", "JuryCertification", "JurySession", "SessionAttachment"]

@@ -100,6 +100,8 @@ class Certification(models.Model):
     scored_at = models.DateTimeField(null=True, blank=True)
     comment_for_candidate = models.TextField(_("commentaire pour le candidat"), blank=True)
     comment_for_center = models.TextField(_("commentaire pour le centre"), blank=True)
+    # A jury decision the score never overrides (cancelled is the other one: jury_status "cancelled").
+    rejected_for_fraud = models.BooleanField(_("rejetée pour fraude"), default=False)
     verification_code = models.CharField(_("code de vérification"), max_length=10, blank=True)
 
     class Meta:

@@ -1,0 +1,125 @@
+"""Published results as centres, recipients and candidates read them: rows, CSV, certificate PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from sessions_app.competences import COMPETENCE_CODES, COMPETENCE_NAMES
+from sessions_app.models import Certification, JuryStatus, Session, SessionStatus
+
+NOT_ASSESSED = "-"
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    certification: Certification
+
+    @property
+    def candidate(self):
+        return self.certification.candidate
+
+    @property
+    def status_label(self) -> str:
+        return str(JuryStatus(self.certification.jury_status).label)
+
+    @property
+    def is_validated(self) -> bool:
+        return self.certification.jury_status == JuryStatus.VALIDATED
+
+    @property
+    def pix_score(self) -> str:
+        """The score of a validated certification; 0 when rejected; nothing when cancelled."""
+        if self.certification.jury_status == JuryStatus.CANCELLED:
+            return NOT_ASSESSED
+        return str(self.certification.pix_score if self.is_validated else 0)
+
+    @property
+    def levels(self) -> list[tuple[str, str, str]]:
+        """(code, name, level) for the 16 competences; "-" when not assessed or not validated."""
+        levels = self.certification.competence_levels if self.is_validated else {}
+        return [(code, COMPETENCE_NAMES[code], str(levels.get(code, NOT_ASSESSED))) for code in COMPETENCE_CODES]
+
+    @property
+    def certified_levels(self) -> list[tuple[str, str, int]]:
+        """(code, name, level) of the competences assessed, for the certificate and the verification page."""
+        levels = self.certification.competence_levels if self.is_validated else {}
+        return [(code, COMPETENCE_NAMES[code], int(levels[code])) for code in COMPETENCE_CODES if code in levels]
+
+
+def published_certifications() -> QuerySet[Certification]:
+    return Certification.objects.filter(candidate__session__status=SessionStatus.PUBLISHED).select_related(
+        "candidate__session__center"
+    )
+
+
+def session_results(session: Session) -> list[ResultRow]:
+    """One row per candidate who took the test, by name (one query)."""
+    certifications = published_certifications().filter(candidate__session=session).select_related("candidate__student")
+    return [
+        ResultRow(c) for c in certifications.order_by("candidate__last_name", "candidate__first_name", "candidate__pk")
+    ]
+
+
+def csv_filename(session: Session) -> str:
+    """`<publication date YYYYMMDD>_resultats_session_<id>.csv` (the date the results were sent)."""
+    day = timezone.localdate(session.published_at) if session.published_at else session.date
+    return f"{day:%Y%m%d}_resultats_session_{session.pk}.csv"
+
+
+CSV_HEADERS = [
+    "Numéro de session",
+    "Numéro de certification",
+    "Nom",
+    "Prénom",
+    "Date de naissance",
+    "Identifiant local",
+    "Date de passage de la certification",
+    "Statut",
+    "Nombre de Pix",
+    *[f"Compétence {code}" for code in COMPETENCE_CODES],
+    "Commentaire jury pour le centre",
+]
+
+
+def results_csv(session: Session) -> tuple[str, bytes]:
+    """The session's results as a spreadsheet expects them in France: UTF-8 with BOM, `;` separated."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADERS)
+    for row in session_results(session):
+        candidate = row.candidate
+        writer.writerow(
+            [
+                session.pk,
+                row.certification.pk,
+                candidate.last_name,
+                candidate.first_name,
+                f"{candidate.birth_date:%d/%m/%Y}",
+                candidate.external_id or (candidate.student.ine if candidate.student_id else ""),
+                f"{session.date:%d/%m/%Y}",
+                row.status_label,
+                row.pix_score,
+                *[level for _code, _name, level in row.levels],
+                row.certification.comment_for_center,
+            ]
+        )
+    return csv_filename(session), ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def certificate_pdf(certification: Certification, *, base_url: str, verification_url: str) -> tuple[str, bytes]:
+    """The certificate ("attestation") of a validated, published certification, as a PDF."""
+    from weasyprint import HTML
+
+    row = ResultRow(certification)
+    html = render_to_string(
+        "results/certificate.html",
+        {"row": row, "session": certification.candidate.session, "verification_url": verification_url},
+    )
+    pdf = HTML(string=html, base_url=base_url).write_pdf()
+    return f"attestation_certification_pix_{certification.verification_code}.pdf", pdf

@@ -1,0 +1,402 @@
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from finalisation.resolution import auto_resolve_reports
+from sessions_app.models import AuditEvent, JuryStatus, SessionStatus
+from tests.factories import CenterFactory, SessionFactory, UserFactory
+from tests.finalisation.builders import mark_finalised, report, take_test
+
+CHANGELIST = "/admin/finalisation/jurysession/"
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(email="jury@pix.test", is_staff=True)
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def finalised(session):
+    return mark_finalised(session)
+
+
+@pytest.fixture
+def certification(finalised):
+    certification = take_test(finalised, results=["ko"] + ["ok"] * 14, last_name="Zola")
+    auto_resolve_reports(session=finalised)
+    certification.refresh_from_db()
+    return certification
+
+
+def session_url(session, name):
+    return reverse(f"admin:finalisation_jurysession_{name}", args=[session.pk])
+
+
+def certification_url(certification, name, *args):
+    return reverse(f"admin:finalisation_jurycertification_{name}", args=[certification.pk, *args])
+
+
+def audit(action):
+    return AuditEvent.objects.filter(action=action)
+
+
+def texts(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+# ---- sessions list
+
+
+def test_the_list_shows_sessions_to_process_by_default(staff_client, center):
+    to_process = mark_finalised(SessionFactory(center=center, room="Salle à traiter"))
+    mark_finalised(SessionFactory(center=center, room="Salle publiée"), status=SessionStatus.PUBLISHED)
+    SessionFactory(center=center, room="Salle créée")
+    body = staff_client.get(CHANGELIST).content.decode()
+    assert to_process.room in body
+    assert "Salle publiée" not in body
+    assert "Salle créée" not in body
+
+
+def test_the_status_filter_shows_published_sessions(staff_client, center):
+    mark_finalised(SessionFactory(center=center, room="Salle publiée"), status=SessionStatus.PUBLISHED)
+    body = staff_client.get(CHANGELIST + "?statut=published").content.decode()
+    assert "Salle publiée" in body
+
+
+def test_the_needs_action_filter_keeps_unresolved_reports_and_centre_comments(staff_client, center):
+    with_report = mark_finalised(SessionFactory(center=center, room="Salle signalement"))
+    report(take_test(with_report), "C6")
+    commented = mark_finalised(SessionFactory(center=center, room="Salle commentaire"))
+    type(commented).objects.filter(pk=commented.pk).update(finalisation_comment="Un souci de réseau.")
+    mark_finalised(SessionFactory(center=center, room="Salle tranquille"))
+    body = staff_client.get(CHANGELIST + "?action_requise=oui").content.decode()
+    assert "Salle signalement" in body and "Salle commentaire" in body
+    assert "Salle tranquille" not in body
+
+
+def test_the_centre_filter_keeps_one_centre(staff_client, center):
+    mark_finalised(SessionFactory(center=center, room="Salle du collège"))
+    mark_finalised(SessionFactory(center=CenterFactory(name="Lycée"), room="Salle du lycée"))
+    body = staff_client.get(CHANGELIST + f"?center__id__exact={center.pk}").content.decode()
+    assert "Salle du collège" in body and "Salle du lycée" not in body
+
+
+def test_the_list_runs_a_constant_number_of_queries(staff_client, center, django_assert_max_num_queries):
+    for _ in range(6):
+        session = mark_finalised(SessionFactory(center=center))
+        report(take_test(session), "C6")
+    with django_assert_max_num_queries(12):
+        assert staff_client.get(CHANGELIST).status_code == 200
+
+
+def test_a_session_page_lists_its_certifications_with_scores(staff_client, certification):
+    session = certification.candidate.session
+    body = staff_client.get(reverse("admin:finalisation_jurysession_change", args=[session.pk])).content.decode()
+    assert certification.candidate.full_name in body
+    assert "Validée" in body
+    assert "120" in body
+
+
+# ---- session actions, from the session page
+
+
+def test_taking_a_session_puts_it_in_process_for_that_staff_member(staff_client, staff, finalised):
+    staff_client.post(session_url(finalised, "take"))
+    finalised.refresh_from_db()
+    assert (finalised.status, finalised.assigned_to) == (SessionStatus.IN_PROCESS, staff)
+    assert audit("jury.session_take").get().actor == staff
+
+
+def test_a_get_on_an_action_url_is_refused(staff_client, finalised):
+    assert staff_client.get(session_url(finalised, "take")).status_code == 405
+    finalised.refresh_from_db()
+    assert finalised.status == SessionStatus.FINALIZED
+
+
+def test_publishing_a_session_records_it(staff_client, staff, certification):
+    session = certification.candidate.session
+    response = staff_client.post(session_url(session, "publish"))
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PUBLISHED
+    assert audit("jury.session_publish").get().actor == staff
+    assert "Les résultats de la session sont publiés." in texts(response)
+
+
+def test_publishing_a_session_with_an_unscored_certification_is_refused_and_names_it(staff_client, finalised):
+    take_test(finalised, last_name="Pasnote", first_name="Léo")
+    response = staff_client.post(session_url(finalised, "publish"))
+    finalised.refresh_from_db()
+    assert finalised.status == SessionStatus.FINALIZED
+    assert any("Léo PASNOTE" in text for text in texts(response))
+    assert not audit("jury.session_publish").exists()
+
+
+def test_publishing_a_session_with_an_unresolved_report_is_refused(staff_client, certification):
+    report(certification, "C6")
+    staff_client.post(session_url(certification.candidate.session, "publish"))
+    certification.candidate.session.refresh_from_db()
+    assert certification.candidate.session.status == SessionStatus.FINALIZED
+
+
+def test_unpublishing_a_session_gives_it_back_to_the_jury(staff_client, staff, certification):
+    session = certification.candidate.session
+    staff_client.post(session_url(session, "publish"))
+    staff_client.post(session_url(session, "unpublish"))
+    session.refresh_from_db()
+    assert session.status == SessionStatus.FINALIZED and session.published_at is None
+    assert audit("jury.session_unpublish").get().actor == staff
+
+
+def test_unfinalising_a_session_gives_it_back_to_the_centre(staff_client, staff, finalised):
+    staff_client.post(session_url(finalised, "unfinalise"))
+    finalised.refresh_from_db()
+    assert finalised.status == SessionStatus.CREATED and finalised.finalized_at is None
+    assert audit("jury.session_unfinalise").get().actor == staff
+
+
+def test_unfinalising_a_published_session_is_refused(staff_client, certification):
+    session = certification.candidate.session
+    staff_client.post(session_url(session, "publish"))
+    response = staff_client.post(session_url(session, "unfinalise"))
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PUBLISHED
+    assert any("dépubliez-la" in text for text in texts(response))
+
+
+def test_scoring_a_session_again_records_it(staff_client, staff, finalised):
+    certification = take_test(finalised)
+    staff_client.post(session_url(finalised, "rescore"))
+    certification.refresh_from_db()
+    assert certification.pix_score == 120
+    assert audit("jury.session_rescore").get().actor == staff
+
+
+# ---- session actions, from the list (several at once)
+
+
+def run_action(client, url, action, ids):
+    return client.post(url, {"action": action, "_selected_action": [str(i) for i in ids], "index": 0})
+
+
+def test_several_sessions_are_published_at_once(staff_client, center):
+    sessions = [mark_finalised(SessionFactory(center=center)) for _ in range(2)]
+    for session in sessions:
+        take_test(session)
+        auto_resolve_reports(session=session)
+    run_action(staff_client, CHANGELIST, "publish", [s.pk for s in sessions])
+    for session in sessions:
+        session.refresh_from_db()
+        assert session.status == SessionStatus.PUBLISHED
+    assert audit("jury.session_publish").count() == 2
+
+
+def test_publishing_several_sessions_publishes_the_ready_ones_and_names_the_others(staff_client, center):
+    ready = mark_finalised(SessionFactory(center=center))
+    take_test(ready)
+    auto_resolve_reports(session=ready)
+    unscored = mark_finalised(SessionFactory(center=center))
+    take_test(unscored)
+    response = run_action(staff_client, CHANGELIST, "publish", [ready.pk, unscored.pk])
+    ready.refresh_from_db()
+    unscored.refresh_from_db()
+    assert ready.status == SessionStatus.PUBLISHED
+    assert unscored.status == SessionStatus.FINALIZED
+    assert any(f"Session {unscored.pk}" in text for text in texts(response))
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "audited"),
+    [
+        ("take", SessionStatus.IN_PROCESS, "jury.session_take"),
+        ("unfinalise", SessionStatus.CREATED, "jury.session_unfinalise"),
+        ("rescore", SessionStatus.FINALIZED, "jury.session_rescore"),
+    ],
+)
+def test_the_list_actions_call_the_services(staff_client, finalised, action, status, audited):
+    run_action(staff_client, CHANGELIST, action, [finalised.pk])
+    finalised.refresh_from_db()
+    assert finalised.status == status
+    assert audit(audited).count() == 1
+
+
+def test_the_unpublish_list_action_unpublishes(staff_client, certification):
+    session = certification.candidate.session
+    staff_client.post(session_url(session, "publish"))
+    run_action(staff_client, CHANGELIST + "?statut=published", "unpublish", [session.pk])
+    session.refresh_from_db()
+    assert session.status == SessionStatus.FINALIZED
+    assert audit("jury.session_unpublish").count() == 1
+
+
+# ---- one certification
+
+
+def test_a_certification_page_shows_answers_reports_and_result(staff_client, certification):
+    report(certification, "C6", description="Téléphone sur la table")
+    body = staff_client.get(reverse("admin:finalisation_jurycertification_change", args=[certification.pk]))
+    body = body.content.decode()
+    assert "Téléphone sur la table" in body
+    assert "Neutraliser" in body
+    assert "Faux" in body and "Juste" in body
+    assert "1.1 : <strong>3</strong>" in body
+
+
+def test_a_certification_page_shows_how_each_report_was_resolved(staff_client, finalised):
+    certification = take_test(finalised, results=["ko"] + ["ok"] * 14)
+    report(certification, "E4", 1)
+    auto_resolve_reports(session=finalised)
+    body = staff_client.get(reverse("admin:finalisation_jurycertification_change", args=[certification.pk]))
+    body = body.content.decode()
+    assert "Résolu automatiquement (E4) : la question 1 a été neutralisée. (automatiquement," in body
+
+
+def test_neutralising_a_question_records_it_and_scores_again(staff_client, staff, certification):
+    row = certification.challenges.get(index=0)
+    response = staff_client.post(certification_url(certification, "neutralise", row.pk))
+    row.refresh_from_db()
+    certification.refresh_from_db()
+    assert row.is_neutralized
+    assert certification.rate == 1.0
+    event = audit("jury.challenge_neutralise").get()
+    assert (event.actor, event.data["question_number"]) == (staff, 1)
+    assert "La question 1 est neutralisée." in texts(response)
+
+
+def test_unneutralising_a_question_records_it(staff_client, staff, certification):
+    row = certification.challenges.get(index=0)
+    staff_client.post(certification_url(certification, "neutralise", row.pk))
+    staff_client.post(certification_url(certification, "unneutralise", row.pk))
+    row.refresh_from_db()
+    assert not row.is_neutralized
+    assert audit("jury.challenge_unneutralise").get().actor == staff
+
+
+def test_a_question_of_another_certification_is_a_404(staff_client, certification, finalised):
+    other = take_test(finalised)
+    row = other.challenges.get(index=0)
+    assert staff_client.post(certification_url(certification, "neutralise", row.pk)).status_code == 404
+
+
+def test_resolving_a_report_keeps_the_note_and_records_it(staff_client, staff, certification):
+    issue = report(certification, "C6")
+    staff_client.post(certification_url(certification, "resolve", issue.pk), {f"note-{issue.pk}": "Rien constaté."})
+    issue.refresh_from_db()
+    assert (issue.resolution_note, issue.resolved_by, issue.auto_resolved) == ("Rien constaté.", staff, False)
+    assert audit("jury.issue_report_resolve").get().data["note"] == "Rien constaté."
+
+
+def test_resolving_a_report_without_a_note_is_refused(staff_client, certification):
+    issue = report(certification, "C6")
+    response = staff_client.post(certification_url(certification, "resolve", issue.pk), {f"note-{issue.pk}": "  "})
+    issue.refresh_from_db()
+    assert not issue.is_resolved
+    assert "Indiquez une note de résolution." in texts(response)
+
+
+def test_cancelling_a_certification_records_it(staff_client, staff, certification):
+    staff_client.post(certification_url(certification, "cancel"))
+    certification.refresh_from_db()
+    assert certification.jury_status == JuryStatus.CANCELLED
+    assert audit("jury.certification_cancel").get().actor == staff
+
+
+def test_rejecting_for_fraud_records_it(staff_client, staff, certification):
+    staff_client.post(certification_url(certification, "reject_for_fraud"))
+    certification.refresh_from_db()
+    assert (certification.jury_status, certification.pix_score, certification.rejected_for_fraud) == (
+        JuryStatus.REJECTED,
+        0,
+        True,
+    )
+    assert audit("jury.certification_reject_for_fraud").get().actor == staff
+
+
+def test_reinstating_gives_back_the_computed_result(staff_client, staff, certification):
+    staff_client.post(certification_url(certification, "reject_for_fraud"))
+    staff_client.post(certification_url(certification, "reinstate"))
+    certification.refresh_from_db()
+    assert (certification.jury_status, certification.pix_score) == (JuryStatus.VALIDATED, 120)
+    assert audit("jury.certification_reinstate").get().actor == staff
+
+
+def test_the_comments_are_saved_through_the_service(staff_client, staff, certification):
+    url = reverse("admin:finalisation_jurycertification_change", args=[certification.pk])
+    page = staff_client.get(url).content.decode()
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    data = {**hidden, "comment_for_candidate": "Bravo.", "comment_for_center": "RAS.", "_save": "1"}
+    assert staff_client.post(url, data).status_code == 302
+    certification.refresh_from_db()
+    assert (certification.comment_for_candidate, certification.comment_for_center) == ("Bravo.", "RAS.")
+    assert audit("jury.certification_comment").get().actor == staff
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "audited"),
+    [
+        ("cancel", JuryStatus.CANCELLED, "jury.certification_cancel"),
+        ("reject_for_fraud", JuryStatus.REJECTED, "jury.certification_reject_for_fraud"),
+    ],
+)
+def test_the_certification_list_actions_call_the_services(staff_client, certification, action, status, audited):
+    run_action(staff_client, "/admin/finalisation/jurycertification/", action, [certification.pk])
+    certification.refresh_from_db()
+    assert certification.jury_status == status
+    assert audit(audited).count() == 1
+
+
+def test_the_reinstate_list_action_reinstates(staff_client, certification):
+    staff_client.post(certification_url(certification, "cancel"))
+    run_action(staff_client, "/admin/finalisation/jurycertification/", "reinstate", [certification.pk])
+    certification.refresh_from_db()
+    assert certification.jury_status == JuryStatus.VALIDATED
+
+
+def test_a_published_session_cannot_be_changed(staff_client, certification):
+    session = certification.candidate.session
+    staff_client.post(session_url(session, "publish"))
+    response = staff_client.post(certification_url(certification, "cancel"))
+    certification.refresh_from_db()
+    assert certification.jury_status == JuryStatus.VALIDATED
+    assert any("dépubliez-la" in text for text in texts(response))
+
+
+# ---- permissions
+
+
+def admin_urls(certification, issue):
+    session = certification.candidate.session
+    row = certification.challenges.first()
+    return [
+        ("get", CHANGELIST),
+        ("get", reverse("admin:finalisation_jurysession_change", args=[session.pk])),
+        ("get", "/admin/finalisation/jurycertification/"),
+        ("get", reverse("admin:finalisation_jurycertification_change", args=[certification.pk])),
+        *[("post", session_url(session, name)) for name in ["take", "publish", "unpublish", "unfinalise", "rescore"]],
+        ("post", certification_url(certification, "neutralise", row.pk)),
+        ("post", certification_url(certification, "unneutralise", row.pk)),
+        ("post", certification_url(certification, "resolve", issue.pk)),
+        *[("post", certification_url(certification, name)) for name in ["cancel", "reject_for_fraud", "reinstate"]],
+    ]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "centre admin"])
+def test_every_jury_url_sends_non_staff_to_the_admin_login(client, admin_user, certification, who):
+    if who == "centre admin":
+        client.force_login(admin_user)
+    issue = report(certification, "C6")
+    for method, url in admin_urls(certification, issue):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/admin/login/"), url
+    session = certification.candidate.session
+    session.refresh_from_db()
+    assert session.status == SessionStatus.FINALIZED
+    assert not AuditEvent.objects.filter(action__startswith="jury.").exclude(actor=None).exists()
