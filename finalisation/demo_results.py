@@ -1,8 +1,8 @@
 """Demo: a past session of the "Collège Jean Moulin" (room "Salle A02") taken by three pupils,
 finalised, processed by the jury and published. Idempotent; skipped without the question bank.
 
-The finalisation service belongs to another module: this demo sets the finalisation fields with a
-small helper of its own (`_mark_finalised`), then runs the real jury services.
+The session is finalised with the centre's service (which resolves reports and scores), then
+taken and published with the jury services.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from finalisation.jury import session_publish, session_take
-from finalisation.resolution import auto_resolve_reports
+from finalisation.services import session_finalise
 from pixcertif.accounts.management.commands.seed_demo import SCHOOL_NAME, demo_user
 from pixcertif.accounts.models import CertificationCenter, User
 from sessions_app.models import (
@@ -25,7 +25,6 @@ from sessions_app.models import (
     Challenge,
     IssueReport,
     Session,
-    SessionStatus,
 )
 from sessions_app.normalize import identity_key
 from sessions_app.services.certification import certification_start
@@ -65,8 +64,7 @@ def seed_demo(stdout: Any) -> None:
     if not session.is_finalized:
         for email, first_name, last_name, birth_date, wrong in PUPILS:
             _take_test(session, email, first_name, last_name, birth_date, wrong, reporter=centre_admin)
-        _mark_finalised(session, by=centre_admin)
-    auto_resolve_reports(session=session)
+        session_finalise(session=session, by=centre_admin)
     if staff is not None:
         session_take(session=session, by=staff)
         session_publish(session=session, by=staff)
@@ -119,11 +117,3 @@ def _take_test(
             description="Le site à visiter était inaccessible.",
             created_by=reporter,
         )
-
-
-def _mark_finalised(session: Session, *, by: Any) -> None:
-    """Stand-in for the finalisation service: the fields it sets, nothing more."""
-    session.status = SessionStatus.FINALIZED
-    session.finalized_at = timezone.now()
-    session.finalized_by = by
-    session.save(update_fields=["status", "finalized_at", "finalized_by"])

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from finalisation.categories import CATEGORIES, DETAILS_MAX_LENGTH
 from finalisation.models import AttachmentKind, SessionAttachment
+from finalisation.resolution import auto_resolve_reports
 from sessions_app.exceptions import DomainError
 from sessions_app.models import (
     AbortReason,
@@ -350,5 +351,7 @@ def session_finalise(*, session: Session, by: Any) -> Session:
             reports=IssueReport.objects.filter(certification__candidate__session=session).count(),
             attachments=SessionAttachment.objects.filter(session=session).count(),
         )
+        # Question reports the rules can settle resolve themselves; every test is scored.
+        auto_resolve_reports(session=session)
         session_touch(session)
         return session

@@ -16,6 +16,12 @@ def test_the_demo_publishes_a_session_of_the_school_and_can_run_twice(db):
     assert Certification.objects.filter(candidate__session=session, scored_at__isnull=False).count() == 3
 
 
-def test_the_demo_is_skipped_without_a_question_bank(db):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_the_demo_step_is_skipped_without_a_question_bank(db):
+    from pixcertif.accounts.management.commands.seed_demo import SCHOOL_NAME
+    from tests.factories import CenterFactory, UserFactory
+
+    CenterFactory(name=SCHOOL_NAME)
+    UserFactory(email="admin@college.example")
+    UserFactory(email="staff@pix.example", is_staff=True)
+    demo_results.seed_demo(io.StringIO())
     assert not Session.objects.filter(room=demo_results.ROOM).exists()
