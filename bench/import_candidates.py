@@ -16,7 +16,7 @@ from types import SimpleNamespace
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pixcertif.settings_test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
