@@ -136,7 +136,9 @@ def test_typed_dates_numbers_and_percentages_are_read_as_values():
 def test_empty_lines_are_skipped_but_keep_the_line_numbers():
     keys = [c.key for c in ods.COLUMNS]
     data = make_ods([HEADER, [], [valid_row(sex="X")[k] for k in keys]])
-    assert errors_of(data) == ["Ligne 3, colonne C « Sexe (M ou F) » : « X » n'est pas un sexe valide : indiquez M ou F."]
+    assert errors_of(data) == [
+        "Ligne 3, colonne C « Sexe (M ou F) » : « X » n'est pas un sexe valide : indiquez M ou F."
+    ]
 
 
 @pytest.mark.parametrize(
