@@ -12,7 +12,15 @@ from playwright.sync_api import expect
 
 from pixcertif.accounts.models import CertificationCenter, Membership
 from sessions_app.ods import write_candidates
-from tests.factories import CenterFactory, MembershipFactory, ProfileFactory, SessionFactory, StudentFactory, UserFactory
+from tests.factories import (
+    CandidateFactory,
+    CenterFactory,
+    MembershipFactory,
+    ProfileFactory,
+    SessionFactory,
+    StudentFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -138,3 +146,51 @@ def test_a_pro_admin_adds_a_candidate_by_hand_then_imports_a_list(
     dialog.get_by_role("button", name="Supprimer").click()
     expect(page.get_by_text("a été supprimé de la session")).to_be_visible()
     expect(page.get_by_role("heading", name="Liste des candidats (1)")).to_be_visible()
+
+
+def test_enrolling_a_non_certifiable_student_asks_for_confirmation(school, live_server, page, login, assert_accessible):
+    user = UserFactory()
+    ProfileFactory(user=user, levels={"1.1": 1})
+    StudentFactory(center=school.center, division="3EME A", last_name="Debutant", first_name="Tom", user=user)
+    login(page, "admin@college.test")
+    page.goto(f"{live_server.url}/sessions/{school.pk}/inscription-eleves?nom=Debutant")
+    expect(page.get_by_text("Non certifiable")).to_be_visible()
+    page.get_by_label("Sélectionner Tom Debutant").check()
+    page.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(page.get_by_role("heading", name="Confirmer l'ajout de candidats non certifiables")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer l'ajout").click()
+    expect(page.get_by_text("Le(s) candidat(s) ont été ajouté(s) avec succès.")).to_be_visible()
+    expect(page.get_by_role("cell", name="DEBUTANT", exact=True)).to_be_visible()
+
+
+def test_without_javascript_select_all_and_delete_still_work(school, live_server, browser):
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/connexion")
+    page.get_by_label("Adresse e-mail").fill("admin@college.test")
+    page.get_by_label("Mot de passe").fill("pixcertif")
+    page.get_by_role("button", name="Je me connecte").click()
+    page.goto(f"{live_server.url}/sessions/{school.pk}/inscription-eleves?classe=3EME+A")
+    page.get_by_role("link", name="Tout sélectionner sur cette page").click()
+    expect(page.get_by_label("Sélectionner Alan Turing")).to_be_checked()
+    page.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(page.get_by_role("heading", name="Liste des candidats (3)")).to_be_visible()
+    page.get_by_role("button", name="Supprimer Alan Turing").click()
+    expect(page.get_by_role("heading", name="Supprimer le candidat Alan TURING ?")).to_be_visible()
+    page.get_by_role("button", name="Supprimer", exact=True).click()
+    expect(page.get_by_role("heading", name="Liste des candidats (2)")).to_be_visible()
+    context.close()
+
+
+def test_the_delete_confirmation_page_is_accessible(school, live_server, page, login, assert_accessible):
+    """The page people without JavaScript see before a deletion (with JS, a dialog asks instead)."""
+    student = school.center.students.get(last_name="Turing")
+    CandidateFactory(session=school, student=student, last_name="Turing", first_name="Alan")
+    login(page, "admin@college.test")
+    page.goto(f"{live_server.url}/sessions/{school.pk}/candidats")
+    page.locator("form[data-confirm]").first.evaluate("form => form.removeAttribute('data-confirm')")
+    page.get_by_role("button", name="Supprimer Alan Turing").click()
+    expect(page.get_by_role("heading", name="Supprimer le candidat Alan TURING ?")).to_be_visible()
+    assert_accessible(page)

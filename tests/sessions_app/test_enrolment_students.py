@@ -54,7 +54,9 @@ def test_the_page_shows_certifiability_per_student(center_admin_client, session,
     not_certifiable_student(center, last_name="Debutant")
     StudentFactory(center=center, last_name="Sanscompte")
     StudentFactory(center=center, last_name="Sansprofil", user=UserFactory())
-    rows = {r["student"].last_name: r["certifiability"][0] for r in center_admin_client.get(url(session)).context["rows"]}
+    rows = {
+        r["student"].last_name: r["certifiability"][0] for r in center_admin_client.get(url(session)).context["rows"]
+    }
     assert rows == {
         "Apte": "Certifiable",
         "Debutant": "Non certifiable",
@@ -70,7 +72,7 @@ def test_students_already_enrolled_are_shown_disabled_and_counted(center_admin_c
     assert "Déjà ajouté(e)" in html
     assert f'id="student-{student.pk}" checked disabled' in html
     assert "0 candidat(s) sélectionné(s) | 1 candidat(s) déjà ajouté(s) à la session" in " ".join(html.split()).replace(
-        '<span data-selected-count>0</span>', "0"
+        "<span data-selected-count>0</span>", "0"
     )
 
 
@@ -84,7 +86,9 @@ def test_select_all_without_javascript_ticks_every_available_student_of_the_page
     assert response.context["selected_count"] == 1
 
 
-def test_the_page_runs_a_constant_number_of_queries(center_admin_client, session, center, django_assert_max_num_queries):
+def test_the_page_runs_a_constant_number_of_queries(
+    center_admin_client, session, center, django_assert_max_num_queries
+):
     for _ in range(20):
         certifiable_student(center)
     with django_assert_max_num_queries(12):
