@@ -67,7 +67,8 @@ def test_every_wrong_line_is_listed_by_line_in_french():
     )
     assert read_students(data).errors == [
         "Ligne 3, colonne « Nom » : cette case est obligatoire.",
-        "Ligne 4, colonne « Date de naissance » : « 31/02/2011 » n'est pas une date valide (format attendu : jj/mm/aaaa).",
+        "Ligne 4, colonne « Date de naissance » : « 31/02/2011 » n'est pas une date valide "
+        "(format attendu : jj/mm/aaaa).",
         "Ligne 5 : l'INE « 123 » doit comporter 11 caractères (chiffres et lettres).",
         "Ligne 6 : l'INE « 12345678901 » figure déjà ligne 2.",
     ]
