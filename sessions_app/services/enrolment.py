@@ -1,0 +1,292 @@
+"""Enrolment services: add, edit and remove candidates, enrol students, import lists.
+
+Every write runs in a transaction that locks the session row first (two administrators enrolling
+at once are serialised), checks that the enrolment is still open (not started, not finalised),
+writes, records an audit row and bumps the session's `changed_at` (the invigilator list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from pixcertif.accounts.models import CertificationCenter
+from sessions_app.exceptions import DomainError
+from sessions_app.models import Candidate, Session, Student
+from sessions_app.normalize import identity_key
+from sessions_app.services.audit import audit_record
+from sessions_app.services.sessions import ensure_not_started, session_touch
+
+ENROLMENT_CLOSED_MESSAGE = (
+    "La session a déjà débuté : il n'est plus possible d'ajouter, de modifier ou de supprimer des candidats."
+)
+DUPLICATE_MESSAGE = (
+    "Un candidat avec les mêmes nom de naissance, prénom et date de naissance est déjà inscrit à cette session."
+)
+
+
+@dataclass(frozen=True)
+class CandidateData:
+    """A candidate's fields, validated and converted (by a form or an import)."""
+
+    last_name: str
+    first_name: str
+    birth_date: date
+    sex: str = ""
+    birth_city: str = ""
+    birth_postal_code: str = ""
+    birth_insee_code: str = ""
+    birth_country: str = ""
+    external_id: str = ""
+    email: str = ""
+    result_recipient_email: str = ""
+    extra_time_percentage: int | None = None
+
+    @property
+    def identity_key(self) -> str:
+        return identity_key(self.first_name, self.last_name)
+
+    @classmethod
+    def of(cls, candidate: Candidate) -> CandidateData:
+        return cls(**{f.name: getattr(candidate, f.name) for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class StudentData:
+    """One line of a school roster file."""
+
+    division: str
+    last_name: str
+    first_name: str
+    birth_date: date
+    birth_city: str
+    birth_country: str
+    ine: str
+
+
+def _lock_session(session: Session) -> Session:
+    locked = Session.objects.select_for_update().get(pk=session.pk)
+    ensure_not_started(locked, ENROLMENT_CLOSED_MESSAGE)
+    return locked
+
+
+def _ensure_no_duplicate(session: Session, data: CandidateData, *, exclude_pk: int | None = None) -> None:
+    qs = Candidate.objects.filter(session=session, identity_key=data.identity_key, birth_date=data.birth_date)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise DomainError("candidate_duplicate", DUPLICATE_MESSAGE)
+
+
+def _build(session: Session, data: CandidateData, **extra: Any) -> Candidate:
+    return Candidate(session=session, identity_key=data.identity_key, **asdict(data), **extra)
+
+
+def candidate_add(*, session: Session, data: CandidateData, by: Any) -> Candidate:
+    """Enrol one candidate entered by hand.
+
+    Refused once the session started or was finalised, and when a candidate with the same
+    normalised names and birth date is already enrolled.
+    """
+    with transaction.atomic():
+        session = _lock_session(session)
+        _ensure_no_duplicate(session, data)
+        try:
+            with transaction.atomic():
+                candidate = _build(session, data)
+                candidate.save()
+        except IntegrityError:
+            raise DomainError("candidate_duplicate", DUPLICATE_MESSAGE)
+        audit_record(
+            action="candidate.add",
+            by=by,
+            session=session,
+            candidate=candidate,
+            last_name=data.last_name,
+            first_name=data.first_name,
+        )
+        session_touch(session)
+        return candidate
+
+
+def candidate_update(*, candidate: Candidate, data: CandidateData, by: Any) -> Candidate:
+    """Change an enrolled candidate's information (names, birth, e-mails, extra time…).
+
+    Refused once the session started or was finalised, and when the new identity is already
+    another candidate's. Nothing changed → nothing written.
+    """
+    with transaction.atomic():
+        session = _lock_session(candidate.session)
+        candidate = Candidate.objects.select_for_update().get(pk=candidate.pk, session=session)
+        changed = [f.name for f in fields(CandidateData) if getattr(candidate, f.name) != getattr(data, f.name)]
+        if not changed:
+            return candidate
+        _ensure_no_duplicate(session, data, exclude_pk=candidate.pk)
+        before = {name: str(getattr(candidate, name)) for name in changed}
+        for name in changed:
+            setattr(candidate, name, getattr(data, name))
+        candidate.identity_key = data.identity_key
+        try:
+            with transaction.atomic():
+                candidate.save(update_fields=[*changed, "identity_key"])
+        except IntegrityError:
+            raise DomainError("candidate_duplicate", DUPLICATE_MESSAGE)
+        audit_record(
+            action="candidate.update",
+            by=by,
+            session=session,
+            candidate=candidate,
+            before=before,
+            after={name: str(getattr(candidate, name)) for name in changed},
+        )
+        session_touch(session)
+        return candidate
+
+
+def candidate_delete(*, candidate: Candidate, by: Any) -> None:
+    """Remove a candidate from the session.
+
+    Refused once the session started or was finalised, and for a candidate who already joined
+    the session with their account. Deleting an already deleted candidate changes nothing.
+    """
+    with transaction.atomic():
+        session = _lock_session(candidate.session)
+        locked = Candidate.objects.select_for_update().filter(pk=candidate.pk, session=session).first()
+        if locked is None:
+            return
+        if locked.user_id is not None:
+            raise DomainError(
+                "candidate_joined",
+                "Ce candidat a déjà rejoint la session : il ne peut plus être supprimé.",
+            )
+        audit_record(
+            action="candidate.delete",
+            by=by,
+            session=session,
+            candidate=locked,
+            last_name=locked.last_name,
+            first_name=locked.first_name,
+            birth_date=locked.birth_date,
+        )
+        locked.delete()
+        session_touch(session)
+
+
+def students_enrol(*, session: Session, student_ids: Iterable[int], by: Any) -> list[Candidate]:
+    """Enrol students of the session's school roster. Returns the candidates created.
+
+    Refused: a centre that is not a school, a student of another centre (or unknown), the
+    session started or finalised, two students (or a student and an enrolled candidate) with the
+    same normalised names and birth date. Students already enrolled are skipped.
+    """
+    wanted = sorted({int(pk) for pk in student_ids})
+    with transaction.atomic():
+        session = _lock_session(session)
+        if not session.center.is_school:
+            raise DomainError("not_a_school", "L'ajout d'élèves est réservé aux établissements scolaires.")
+        if not wanted:
+            raise DomainError("no_student_selected", "Sélectionnez au moins un élève.")
+        students = list(Student.objects.filter(center_id=session.center_id, pk__in=wanted))
+        if len(students) != len(wanted):
+            raise DomainError(
+                "student_not_found", "Un des élèves sélectionnés n'appartient pas à la liste de votre établissement."
+            )
+        already = set(session.candidates.filter(student__in=students).values_list("student_id", flat=True))
+        existing_keys = set(session.candidates.values_list("identity_key", "birth_date"))
+        to_create: list[Candidate] = []
+        for student in students:
+            if student.pk in already:
+                continue
+            data = CandidateData(
+                last_name=student.last_name,
+                first_name=student.first_name,
+                birth_date=student.birth_date,
+                birth_city=student.birth_city,
+                birth_country=student.birth_country,
+                external_id=student.ine,
+            )
+            key = (data.identity_key, data.birth_date)
+            if key in existing_keys:
+                raise DomainError(
+                    "candidate_duplicate",
+                    f"{student.first_name} {student.last_name} : {DUPLICATE_MESSAGE}",
+                )
+            existing_keys.add(key)
+            to_create.append(_build(session, data, student=student))
+        if not to_create:
+            return []
+        try:
+            with transaction.atomic():
+                created = Candidate.objects.bulk_create(to_create)
+        except IntegrityError:
+            raise DomainError("candidate_duplicate", DUPLICATE_MESSAGE)
+        audit_record(
+            action="candidate.enrol_students",
+            by=by,
+            session=session,
+            student_ids=[c.student_id for c in created],
+            count=len(created),
+        )
+        session_touch(session)
+        return created
+
+
+def candidates_replace_from_import(*, session: Session, rows: Sequence[CandidateData], by: Any) -> int:
+    """Replace the session's candidate list with the imported rows, all or nothing.
+
+    Refused: the session started or finalised, a candidate of the current list already joined
+    the session, two rows with the same normalised names and birth date. Returns the count.
+    """
+    with transaction.atomic():
+        session = _lock_session(session)
+        if session.candidates.filter(user__isnull=False).exists():
+            raise DomainError(
+                "candidate_joined",
+                "Des candidats ont déjà rejoint la session : la liste ne peut plus être remplacée par un import.",
+            )
+        seen: set[tuple[str, date]] = set()
+        for data in rows:
+            key = (data.identity_key, data.birth_date)
+            if key in seen:
+                raise DomainError("candidate_duplicate", f"{data.first_name} {data.last_name} : {DUPLICATE_MESSAGE}")
+            seen.add(key)
+        removed, _ = session.candidates.all().delete()
+        Candidate.objects.bulk_create([_build(session, data) for data in rows], batch_size=500)
+        audit_record(action="candidate.import", by=by, session=session, removed=removed, imported=len(rows))
+        session_touch(session)
+        return len(rows)
+
+
+def students_import(*, center: CertificationCenter, rows: Sequence[StudentData], by: Any) -> tuple[int, int]:
+    """Create or update the school's students from a roster file; a known INE updates the student.
+
+    Refused for a centre that is not a school and for a file with the same INE twice.
+    Returns (created, updated).
+    """
+    if not center.is_school:
+        raise DomainError("not_a_school", "L'import d'élèves est réservé aux établissements scolaires.")
+    ines = [row.ine for row in rows]
+    if len(set(ines)) != len(ines):
+        raise DomainError("student_duplicate_ine", "Le fichier contient plusieurs fois le même INE.")
+    with transaction.atomic():
+        CertificationCenter.objects.select_for_update().get(pk=center.pk)
+        existing = {s.ine: s for s in Student.objects.select_for_update().filter(center=center, ine__in=ines)}
+        to_create: list[Student] = []
+        to_update: list[Student] = []
+        names = ["division", "last_name", "first_name", "birth_date", "birth_city", "birth_country"]
+        for row in rows:
+            student = existing.get(row.ine)
+            if student is None:
+                to_create.append(Student(center=center, **asdict(row)))
+            elif any(getattr(student, name) != getattr(row, name) for name in names):
+                for name in names:
+                    setattr(student, name, getattr(row, name))
+                to_update.append(student)
+        Student.objects.bulk_create(to_create, batch_size=500)
+        Student.objects.bulk_update(to_update, names, batch_size=500)
+        audit_record(action="student.import", by=by, center=center, created=len(to_create), updated=len(to_update))
+        return len(to_create), len(to_update)
