@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.template.loader import render_to_string
+from weasyprint import HTML
 
 from pixcertif.accounts.models import CertificationCenter
 from sessions_app import documents
@@ -187,8 +189,6 @@ def test_a_full_page_of_twenty_stays_on_one_page():
 def test_the_html_escapes_names():
     session = _make_session()
     CandidateFactory(session=session, last_name=SCRIPT_NAME)
-    from django.template.loader import render_to_string
-
     html = render_to_string(
         "documents/attendance_sheet.html",
         {**documents.session_header(session), "pages": [documents.participants(session)]},
@@ -245,3 +245,22 @@ def test_the_ods_keeps_long_names_and_markup_as_plain_text(sheet_45):
 def test_the_ods_prints_extra_time_as_a_percentage(sheet_45):
     row = next(row for row in sheet_45["ods_rows"][8:] if row[1] == LONG_NAME)
     assert row[4:6] == ["3EME B", "25 %"]
+
+
+def test_three_digit_numbers_keep_twenty_rows_on_one_page():
+    session = SessionFactory.build(pk=7, center=CenterFactory.build(), date=dt.date(2022, 1, 5), time=dt.time(9, 0))
+    rows = [
+        documents.Participant(
+            number=n,
+            last_name=f"Nom{n}",
+            first_name="Prénom",
+            birth_date="01/02/2011",
+            local_id="3EME A",
+            extra_time="33 %",
+        )
+        for n in range(981, 1001)
+    ]
+    html = render_to_string("documents/attendance_sheet.html", {**documents.session_header(session), "pages": [rows]})
+    pages = pdf_pages_text(HTML(string=html).write_pdf())
+    assert len(pages) == 1
+    assert "\n1000 Nom1000 Prénom" in pages[0]
