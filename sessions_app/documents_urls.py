@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sessions_app.views import documents
 
 app_name = "documents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "sessions/<int:session_id>/feuille-emargement.pdf",
+        documents.attendance_sheet_pdf,
+        name="attendance_sheet_pdf",
+    ),
+    path(
+        "sessions/<int:session_id>/feuille-emargement.ods",
+        documents.attendance_sheet_ods,
+        name="attendance_sheet_ods",
+    ),
+    path("sessions/<int:session_id>/pv-incident.pdf", documents.incident_report_pdf, name="incident_report_pdf"),
+    path("sessions/<int:session_id>/kit-surveillant.pdf", documents.invigilator_kit_pdf, name="invigilator_kit_pdf"),
+]
