@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= auto
 
 .PHONY: run test lint format migrate demo bench-documents bench-invigilator bench-import clean
 
@@ -32,7 +33,7 @@ run: demo
 
 ## make test: the whole suite (unit, integration, browser). DATABASE_URL picks the database.
 test: $(DEV_STAMP)
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
