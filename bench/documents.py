@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import io
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -92,7 +93,11 @@ def bare_table_pdf(session: Session) -> bytes:
         + "</tr>"
         for p in documents.participants(session)
     )
-    html = f"<!doctype html><html lang='fr'><body><table>{rows}</table></body></html>"
+    # Same page box and font as the sheet (A4, its margins, DejaVu Sans 9 pt), so the ratio measures
+    # the sheet's layout and styling, not a different page count or font lookup.
+    style = "@page { size: A4; margin: 16mm 12mm 14mm } html { font: 9pt 'DejaVu Sans' }"
+    html = f"<!doctype html><html lang='fr'><head><style>{style}</style></head>"
+    html += f"<body><table>{rows}</table></body></html>"
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
@@ -123,7 +128,14 @@ def main() -> int:
         bare = best_of(args.repeat, bare_table_pdf, session)
         ratio = sheet / bare
         _, content = documents.attendance_sheet_pdf(session)
-        pages = len(PdfReader(io.BytesIO(content)).pages)
+        reader = PdfReader(io.BytesIO(content))
+        pages = len(reader.pages)
+        per_page = documents.PARTICIPANTS_PER_PAGE
+        for index, page in enumerate(reader.pages):
+            numbers = [int(n) for n in re.findall(r"^(\d+) \S", page.extract_text(), re.MULTILINE)]
+            expected = list(range(index * per_page + 1, min(size, (index + 1) * per_page) + 1))
+            if numbers != expected:
+                failures.append(f"{size} candidats : la page {index + 1} ne porte pas les lignes {expected[0]}…")
         print(f"{size:>9}  {sheet:>11.3f}  {bare:>13.3f}  {ratio:>5.2f}  {pages}")
         expected_pages = -(-size // documents.PARTICIPANTS_PER_PAGE)
         if pages != expected_pages:

@@ -22,6 +22,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -30,6 +31,7 @@ from django.views.decorators.http import require_POST
 
 from finalisation import jury
 from finalisation.models import JuryCertification, JurySession
+from finalisation.models.attachments import SessionAttachment
 from sessions_app.competences import COMPETENCE_NAMES
 from sessions_app.exceptions import DomainError
 from sessions_app.models import Candidate, CertificationChallenge, IssueReport, SessionStatus
@@ -221,6 +223,37 @@ class CandidateResultInline(StaffOnlyMixin, admin.TabularInline):
         return f"{obj.reports_total} ({obj.reports_open})"
 
 
+class AttachmentInline(StaffOnlyMixin, admin.TabularInline):
+    """The scans the centre sent with the finalisation, each with a link to download it."""
+
+    model = SessionAttachment
+    verbose_name = _("pièce jointe")
+    verbose_name_plural = _("pièces jointes de finalisation")
+    extra = 0
+    can_delete = False
+    fields = ["kind", "download", "size_display", "uploaded"]
+    readonly_fields = fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).order_by("uploaded_at", "pk")
+
+    @admin.display(description=_("nom du fichier"))
+    def download(self, obj: SessionAttachment) -> str:
+        url = reverse("finalisation:attachment_download", args=[obj.session_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+    @admin.display(description=_("taille"))
+    def size_display(self, obj: SessionAttachment) -> str:
+        return filesizeformat(obj.size)
+
+    @admin.display(description=_("ajouté le"))
+    def uploaded(self, obj: SessionAttachment) -> str:
+        return timezone.localtime(obj.uploaded_at).strftime("%d/%m/%Y %H:%M")
+
+
 @admin.register(JurySession)
 class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
     list_display = [
@@ -242,7 +275,7 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
     search_fields = ["=id", "center__name", "room", "address"]
     ordering = ["finalized_at", "id"]
     actions = ["take", "publish", "unpublish", "unfinalise", "rescore"]
-    inlines = [CandidateResultInline]
+    inlines = [CandidateResultInline, AttachmentInline]
     fieldsets = [
         (
             _("Session"),

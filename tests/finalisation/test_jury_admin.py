@@ -2,9 +2,11 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from finalisation.resolution import auto_resolve_reports
+from finalisation.services import attachment_add
 from sessions_app.models import AuditEvent, JuryStatus, SessionStatus
 from tests.factories import CenterFactory, SessionFactory, UserFactory
 from tests.finalisation.builders import mark_finalised, report, take_test
@@ -103,6 +105,51 @@ def test_a_session_page_lists_its_certifications_with_scores(staff_client, certi
     assert certification.candidate.full_name in body
     assert "Validée" in body
     assert "120" in body
+
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def scanned(session, admin_user):
+    """A session finalised with a scanned attendance sheet, both boxes ticked and a comment."""
+    upload = SimpleUploadedFile("émargement 3e B.pdf", PDF, content_type="application/pdf")
+    attachment = attachment_add(session=session, kind="attendance_sheet", upload=upload, by=admin_user)
+    type(session).objects.filter(pk=session.pk).update(
+        has_incident=True, has_joining_issue=True, finalisation_comment="Coupure réseau à 10 h."
+    )
+    mark_finalised(session)
+    return attachment
+
+
+def test_a_session_page_lists_its_attachments_with_a_download_link(staff_client, scanned):
+    body = staff_client.get(reverse("admin:finalisation_jurysession_change", args=[scanned.session_id])).content
+    body = body.decode()
+    link = reverse("finalisation:attachment_download", args=[scanned.session_id, scanned.pk])
+    assert f'<a href="{link}">émargement 3e B.pdf</a>' in body
+    assert "Feuille d&#x27;émargement scannée" in body
+    assert f"{len(PDF)}\xa0octets" in body
+
+
+def test_a_session_page_shows_the_finalisation_information_read_only(staff_client, scanned):
+    body = staff_client.get(reverse("admin:finalisation_jurysession_change", args=[scanned.session_id])).content
+    body = body.decode()
+    assert "Coupure réseau à 10 h." in body
+    assert body.count('src="/static/admin/img/icon-yes.svg"') >= 2
+    assert 'name="finalisation_comment"' not in body and 'name="has_incident"' not in body
+
+
+def test_staff_download_an_attachment_from_the_session_page(staff_client, scanned):
+    response = staff_client.get(reverse("finalisation:attachment_download", args=[scanned.session_id, scanned.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_non_staff_user_cannot_open_a_session_admin_page(client, scanned):
+    client.force_login(UserFactory(email="curieux@example.test"))
+    response = client.get(reverse("admin:finalisation_jurysession_change", args=[scanned.session_id]))
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
 
 
 # ---- session actions, from the session page
