@@ -71,7 +71,6 @@ def school(transactional_db):
 
 def new_page(browser, viewport):
     context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport=viewport)
-    context.set_default_timeout(10_000)
     return context.new_page()
 
 
