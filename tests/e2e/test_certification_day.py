@@ -234,13 +234,16 @@ def test_a_whole_certification_day(school, live_server, browser, login, assert_a
     admin.goto(f"{base}/sessions/{session.pk}")
     admin.get_by_role("link", name="Résultats", exact=True).click()
     expect(admin.get_by_role("heading", name="Résultats (2)")).to_be_visible()
-    expect(admin.get_by_role("row").filter(has_text="LOVELACE Ada")).to_contain_text("Validée")
-    expect(admin.get_by_role("row").filter(has_text="HOPPER Grace")).to_be_visible()
+    ada_result = admin.get_by_role("row").filter(has_text="LOVELACE Ada")
+    expect(ada_result).to_contain_text("Validée")
+    expect(ada_result).to_contain_text("40")  # 8 pix x 5 competences at level 1
+    expect(admin.get_by_role("row").filter(has_text="HOPPER Grace")).to_contain_text("Rejetée")  # 2 / 15 right
     assert_accessible(admin)
 
     ada.goto(f"{base}/mes-certifications")
     expect(heading(ada)).to_have_text("Mes certifications")
     expect(ada.get_by_text("Validée")).to_be_visible()
+    expect(ada.get_by_text("40 pix")).to_be_visible()
     ada_certification.refresh_from_db()
     expect(ada.get_by_text(ada_certification.verification_code)).to_be_visible()
     assert_accessible(ada)
