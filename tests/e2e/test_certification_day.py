@@ -206,6 +206,19 @@ def test_a_whole_certification_day(school, live_server, browser, login, assert_a
     expect(admin.get_by_text("Les informations de la session ont été transmises avec succès.")).to_be_visible()
     expect(admin.locator(".session-header .badge")).to_have_text("Finalisée")
 
+    # Meanwhile the invigilator's list is read-only and Ada waits for her result.
+    invigilator.get_by_role("link", name="Actualiser").click()
+    expect(
+        invigilator.get_by_text("Cette session est finalisée : elle est entre les mains de l'équipe Pix.")
+    ).to_be_visible()
+    expect(invigilator.get_by_role("button", name=re.compile("Terminer le test"))).to_have_count(0)
+    ada.goto(f"{base}/mes-certifications")
+    expect(
+        ada.get_by_text(
+            "Vos résultats seront disponibles après traitement de la session par Pix, sous 1 à quelques jours."
+        )
+    ).to_be_visible()
+
     # 5. A Pix jury member finds the session among those to process, takes it and publishes it.
     login(jury, JURY)
     jury.goto(f"{base}/admin/finalisation/jurysession/")
@@ -240,7 +253,7 @@ def test_a_whole_certification_day(school, live_server, browser, login, assert_a
     expect(admin.get_by_role("row").filter(has_text="HOPPER Grace")).to_contain_text("Rejetée")  # 2 / 15 right
     assert_accessible(admin)
 
-    ada.goto(f"{base}/mes-certifications")
+    ada.reload()
     expect(heading(ada)).to_have_text("Mes certifications")
     expect(ada.get_by_text("Validée")).to_be_visible()
     expect(ada.get_by_text("40 pix")).to_be_visible()
