@@ -42,7 +42,10 @@ LOGINS = """Comptes de démonstration (mot de passe : pixcertif)
   membre@college.example    membre du Collège Jean Moulin
   admin@centre-pro.example  administratrice du centre PRO
   surveillant@demo.example  surveillant sans centre
-  staff@pix.example         équipe Pix (/admin/)"""
+  staff@pix.example         équipe Pix (/admin/)
+  eleve01@college.example   élève inscrit à la session « Salle B12 » (eleve01 à eleve24)
+  candidat01@centre-pro.example  candidat du centre PRO (candidat01 à candidat05)
+  ines.moreau@demo.example  élève dont les résultats sont publiés (/mes-certifications)"""
 
 
 def demo_user(email: str, first_name: str, last_name: str, *, staff: bool = False) -> User:
