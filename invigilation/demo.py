@@ -10,7 +10,7 @@ from invigilation.services import invigilator_access_grant
 from pixcertif.accounts.models import CertificationCenter, User
 from sessions_app.competences import is_certifiable
 from sessions_app.models import Candidate, Challenge, Session
-from sessions_app.services.certification import candidate_set_presence, certification_start
+from sessions_app.services.certification import candidate_join, candidate_set_presence, certification_start
 
 INVIGILATOR_EMAIL = "surveillant@demo.example"
 ROOM = "Salle B12"
@@ -30,18 +30,28 @@ def seed_demo(stdout: TextIO) -> None:
         return
     invigilator_access_grant(session=session, by=invigilator)
     candidates = list(
-        Candidate.objects.filter(session=session).select_related("user__profile", "certification").order_by("id")
+        Candidate.objects.filter(session=session)
+        .select_related("user__profile", "student__user__profile", "certification")
+        .order_by("id")
     )
     if not candidates:
         stdout.write(f"Espace surveillant : {INVIGILATOR_EMAIL} surveille la session {session.pk} (sans candidat).\n")
         return
 
+    def account(candidate: Candidate):
+        """The candidate's account, or the roster pupil's account (who has yet to join)."""
+        if candidate.user_id:
+            return candidate.user
+        return candidate.student.user if candidate.student_id and candidate.student.user_id else None
+
     def can_start(candidate: Candidate) -> bool:
-        profile = getattr(candidate.user, "profile", None) if candidate.user_id else None
+        profile = getattr(account(candidate), "profile", None)
         return profile is not None and is_certifiable(profile.levels)
 
-    # Starters first (certifiable profiles), then others, up to PRESENT candidates in all.
-    starters = [c for c in candidates if can_start(c)][:STARTED] if Challenge.objects.exists() else []
+    # Starters (certifiable profiles, taken from the end of the list so that the first pupils,
+    # eleve01…, are left to try the candidate side), then others, up to PRESENT in all.
+    startable = sorted((c for c in candidates if can_start(c)), key=lambda c: account(c).email, reverse=True)
+    starters = startable[:STARTED] if Challenge.objects.exists() else []
     present = starters + [c for c in candidates if c not in starters][: max(PRESENT - len(starters), 0)]
     started = 0
     for candidate in present:
@@ -50,7 +60,17 @@ def seed_demo(stdout: TextIO) -> None:
             continue
         candidate_set_presence(candidate=candidate, present=True, by=invigilator)
         if candidate in starters:
-            certification_start(candidate=candidate, user=candidate.user)
+            user = account(candidate)
+            if candidate.user_id is None:  # the pupil joins the session, as on /certifications
+                candidate = candidate_join(
+                    session_id=session.pk,
+                    first_name=candidate.first_name,
+                    last_name=candidate.last_name,
+                    birth_date=candidate.birth_date,
+                    user=user,
+                )
+                candidate_set_presence(candidate=candidate, present=True, by=invigilator)
+            certification_start(candidate=candidate, user=user)
             started += 1
     stdout.write(
         f"Espace surveillant : {INVIGILATOR_EMAIL} surveille la session {session.pk} ; "
