@@ -52,3 +52,16 @@ def test_running_it_twice_changes_nothing(demo_session):
     assert Certification.objects.count() == 2
     assert InvigilatorAccess.objects.count() == 1
     assert Candidate.objects.filter(session=demo_session, authorized_to_start=True).count() == 2
+
+
+def test_the_whole_demo_chain_leaves_two_tests_under_way_in_salle_b12(db):
+    import io
+
+    from django.core.management import call_command
+
+    from sessions_app.models import Certification, CertificationState
+
+    call_command("seed_demo", stdout=io.StringIO())
+    under_way = Certification.objects.filter(candidate__session__room="Salle B12", state=CertificationState.STARTED)
+    assert under_way.count() == 2
+    assert not under_way.filter(user__email="eleve01@college.example").exists()
