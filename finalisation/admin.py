@@ -65,6 +65,27 @@ def _button(url: str, label: str, *, danger: bool = False, confirm: str = "") ->
     )
 
 
+def _run_on_each(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    service: Callable[..., Any],
+    *,
+    argument: str,
+    done: str,
+) -> None:
+    """Run a jury service on each selected row; a refusal is reported and does not stop the others."""
+    count = 0
+    for obj in queryset.order_by("pk"):
+        try:
+            service(**{argument: obj}, by=request.user)
+            count += 1
+        except DomainError as error:
+            model_admin.message_user(request, error.message, messages.ERROR)
+    if count:
+        model_admin.message_user(request, done.format(count=count), messages.SUCCESS)
+
+
 class StaffOnlyMixin:
     """Any active staff member is a jury member; nobody adds or deletes from here."""
 
@@ -372,15 +393,7 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
     # ---- changelist actions (several sessions at once)
 
     def _each(self, request: HttpRequest, queryset: QuerySet, service: Callable[..., Any], done: str) -> None:
-        count = 0
-        for session in queryset.order_by("pk"):
-            try:
-                service(session=session, by=request.user)
-                count += 1
-            except DomainError as error:
-                self.message_user(request, error.message, messages.ERROR)
-        if count:
-            self.message_user(request, f"{done} : {count} session(s).", messages.SUCCESS)
+        _run_on_each(self, request, queryset, service, argument="session", done=f"{done} : {{count}} session(s).")
 
     @admin.action(description=_("Prendre en charge les sessions sélectionnées"))
     def take(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -665,15 +678,9 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
     # ---- changelist actions
 
     def _each(self, request: HttpRequest, queryset: QuerySet, service: Callable[..., Any], done: str) -> None:
-        count = 0
-        for certification in queryset.order_by("pk"):
-            try:
-                service(certification=certification, by=request.user)
-                count += 1
-            except DomainError as error:
-                self.message_user(request, error.message, messages.ERROR)
-        if count:
-            self.message_user(request, f"{done} : {count} certification(s).", messages.SUCCESS)
+        _run_on_each(
+            self, request, queryset, service, argument="certification", done=f"{done} : {{count}} certification(s)."
+        )
 
     @admin.action(description=_("Annuler les certifications sélectionnées"))
     def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:

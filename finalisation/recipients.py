@@ -22,11 +22,11 @@ SALT = "finalisation.results.recipient"
 
 
 class LinkExpired(Exception):
-    pass
+    """A genuine results link older than LINK_VALIDITY (shown as 410)."""
 
 
 class LinkInvalid(Exception):
-    pass
+    """A tampered or unknown results link (shown as 404)."""
 
 
 def normalize_email(email: str) -> str:

@@ -200,7 +200,7 @@ def _cell_value(cell: ET.Element) -> object:
         try:
             return date.fromisoformat(cell.get(f"{_O}date-value", "")[:10]).strftime("%d/%m/%Y")
         except ValueError:
-            pass
+            pass  # a malformed date value: fall back to the cell's displayed text below
     elif value_type in {"float", "percentage", "currency"}:
         try:
             number = float(cell.get(f"{_O}value", ""))

@@ -8,7 +8,7 @@ from pixcertif.accounts.tenancy import get_for_center
 from sessions_app.models import Session
 
 
-def session_for_center(request: HttpRequest, session_id: int, *, for_update: bool = False) -> Session:
+def session_for_center(request: HttpRequest, session_id: int) -> Session:
     """The session `session_id` of the request's current centre, or 404 (another centre's too)."""
     qs = Session.objects.with_counts()
     return get_for_center(request, qs, pk=session_id)

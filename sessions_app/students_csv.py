@@ -7,6 +7,7 @@ Windows-1252; separator `;` or `,`. Nothing is returned unless every line is val
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -49,10 +50,8 @@ class StudentsResult:
 def decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
-    try:
+    with contextlib.suppress(UnicodeDecodeError):  # not UTF-8: try Windows-1252 next
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
