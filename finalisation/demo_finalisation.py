@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from finalisation.services import UNFINISHED_STATES, abort_reason_set, issue_report_add, session_finalise
 from pixcertif.accounts.models import CertificationCenter, User
+from pixcertif.core.errors import DomainError
 from sessions_app.competences import COMPETENCE_CODES
-from sessions_app.exceptions import DomainError
 from sessions_app.models import AbortReason, Candidate, CandidateProfile, Certification, Challenge, Session
 from sessions_app.normalize import identity_key
 from sessions_app.services.certification import candidate_set_presence, certification_start

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from finalisation.jury import session_publish, session_take
+from finalisation.jury.services import session_publish, session_take
 from finalisation.services import session_finalise
 from pixcertif.accounts.management.commands.seed_demo import SCHOOL_NAME, demo_user
 from pixcertif.accounts.models import CertificationCenter, User

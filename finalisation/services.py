@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from finalisation.categories import CATEGORIES, DETAILS_MAX_LENGTH
+from finalisation.jury.resolution import auto_resolve_reports
 from finalisation.models import AttachmentKind, SessionAttachment
-from finalisation.resolution import auto_resolve_reports
-from sessions_app.exceptions import DomainError
+from pixcertif.core.audit import audit_record
+from pixcertif.core.errors import DomainError
 from sessions_app.models import (
     AbortReason,
     Certification,
@@ -27,7 +28,6 @@ from sessions_app.models import (
     Session,
     SessionStatus,
 )
-from sessions_app.services.audit import audit_record
 from sessions_app.services.sessions import ensure_not_finalized, session_touch
 
 COMMENT_MAX_LENGTH = 500

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,8 +19,9 @@ from finalisation import services
 from finalisation.categories import GROUPS, label_for
 from finalisation.forms import AbortReasonForm, AttachmentForm, FinalisationInfoForm, IssueReportForm
 from finalisation.models import SessionAttachment
+from pixcertif import downloads
 from pixcertif.accounts.tenancy import center_required, get_for_center
-from sessions_app.exceptions import DomainError
+from pixcertif.core.errors import DomainError
 from sessions_app.models import Certification, IssueReport, Session
 from sessions_app.selectors import session_for_center
 
@@ -310,12 +311,7 @@ def _serve(attachment: SessionAttachment) -> HttpResponse:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.attachment(attachment.original_name, handle, attachment.content_type)
 
 
 @center_required

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from invigilation.models import InvigilatorAccess
-from sessions_app.exceptions import DomainError
+from pixcertif.core.audit import audit_record
+from pixcertif.core.errors import DomainError
 from sessions_app.models import Session
-from sessions_app.services.audit import audit_record
 
 
 def invigilator_access_grant(*, session: Session, by: Any) -> InvigilatorAccess:

@@ -19,4 +19,5 @@ urlpatterns = [
         name="authorize_resume",
     ),
     path("sessions/<int:session_id>/surveiller/candidats/<int:candidate_id>/fin", views.end_test, name="end_test"),
+    path("sessions/<int:session_id>/kit-surveillant.pdf", views.invigilator_kit_pdf, name="kit_pdf"),
 ]

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -21,10 +21,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from invigilation import selectors
 from invigilation.forms import EntryForm
+from invigilation.models import has_invigilator_access
 from invigilation.rows import render_rows
 from invigilation.services import invigilator_access_grant
-from pixcertif import throttle
-from sessions_app.exceptions import DomainError
+from pixcertif import downloads, throttle
+from pixcertif.accounts.tenancy import current_center
+from pixcertif.core.errors import DomainError
+from sessions_app import documents
 from sessions_app.models import Candidate, Session
 from sessions_app.services.certification import (
     candidate_authorize_resume,
@@ -261,3 +264,28 @@ def end_test(request: HttpRequest, session_id: int, candidate_id: int) -> HttpRe
         run=certification_end_by_invigilator,
         done=_("Le test de certification de %(name)s est terminé."),
     )
+
+
+# ---------------------------------------------------------------- the invigilator kit (PDF)
+
+
+def _session_for_kit(request: HttpRequest, session_id: int) -> Session:
+    """The session if the user works for its centre (current centre) or entered it as invigilator; else 404."""
+    session = Session.objects.select_related("center").filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    center = current_center(request)
+    if center is not None and center.pk == session.center_id:
+        return session
+    if has_invigilator_access(request.user, session):
+        return session
+    raise Http404
+
+
+@require_GET
+def invigilator_kit_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+    session = _session_for_kit(request, session_id)
+    filename, content = documents.invigilator_kit_pdf(session)
+    return downloads.attachment(filename, content, documents.PDF_CONTENT_TYPE)

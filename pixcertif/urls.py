@@ -15,5 +15,5 @@ urlpatterns = [
     path("", include("sessions_app.certifications_urls")),  # candidate side: join, test
     path("", include("invigilation.urls")),  # invigilator space
     path("", include("finalisation.urls")),  # finalisation
-    path("", include("finalisation.results_urls")),  # results, certificates, verification
+    path("", include("finalisation.results.urls")),  # results, certificates, verification
 ]

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from sessions_app.answers import solution_errors
-from sessions_app.models import AuditEvent, CandidateProfile, Challenge, Student
+from sessions_app.models import CandidateProfile, Challenge, Student
 
 
 class ChallengeAdminForm(forms.ModelForm):
@@ -69,20 +69,3 @@ class StudentAdmin(admin.ModelAdmin):
     list_filter = ["center", "division"]
     search_fields = ["last_name", "first_name", "ine"]
     autocomplete_fields = ["user"]
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "action", "actor", "center", "session_id_ref", "candidate_id_ref"]
-    list_filter = ["action", "center"]
-    search_fields = ["action", "actor__email", "session_id_ref"]
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

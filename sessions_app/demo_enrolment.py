@@ -12,8 +12,8 @@ from datetime import date
 
 from pixcertif.accounts.management.commands.seed_demo import PRO_NAME, SCHOOL_NAME, demo_user
 from pixcertif.accounts.models import CertificationCenter, User
+from pixcertif.core.errors import DomainError
 from sessions_app.competences import COMPETENCE_CODES
-from sessions_app.exceptions import DomainError
 from sessions_app.models import CandidateProfile, Session, Student
 from sessions_app.normalize import identity_key
 from sessions_app.services.enrolment import CandidateData, candidate_add, candidate_update, students_enrol

@@ -16,5 +16,4 @@ urlpatterns = [
         name="attendance_sheet_ods",
     ),
     path("sessions/<int:session_id>/pv-incident.pdf", documents.incident_report_pdf, name="incident_report_pdf"),
-    path("sessions/<int:session_id>/kit-surveillant.pdf", documents.invigilator_kit_pdf, name="invigilator_kit_pdf"),
 ]

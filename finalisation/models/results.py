@@ -1,6 +1,6 @@
 """Jury views of the shared model, for the Django admin (proxies: no table of their own).
 
-Results links for recipients need no model: they are signed (see finalisation.recipients).
+Results links for recipients need no model: they are signed (see finalisation.results.recipients).
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pixcertif.accounts.models import INVITATION_VALIDITY, CertificationCenter, Invitation, Membership, User
-from sessions_app.exceptions import DomainError
-from sessions_app.services.audit import audit_record
+from pixcertif.core.audit import audit_record
+from pixcertif.core.errors import DomainError
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pixcertif.accounts import services
 from pixcertif.accounts.forms import InviteForm, RoleForm
 from pixcertif.accounts.models import INVITATION_VALIDITY, Invitation, Membership
 from pixcertif.accounts.tenancy import center_required, get_for_center, switch_center
-from sessions_app.exceptions import DomainError
+from pixcertif.core.errors import DomainError
 
 
 def _render_team(request: HttpRequest, invite_form: InviteForm | None = None, status: int = 200) -> HttpResponse:

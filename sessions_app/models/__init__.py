@@ -1,4 +1,3 @@
-from sessions_app.models.audit import AuditEvent
 from sessions_app.models.candidate import Candidate, CandidateProfile, Sex, Student
 from sessions_app.models.certification import (
     AbortReason,
@@ -16,7 +15,6 @@ __all__ = [
     "CENTER_STATUS_LABELS",
     "LOCKED_STATUSES",
     "AbortReason",
-    "AuditEvent",
     "Candidate",
     "CandidateProfile",
     "Certification",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -11,6 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from pixcertif.accounts.models import CertificationCenter
 
 FINALISATION_DEADLINE = timedelta(hours=48)
+
+
+_INVIGILATOR_SEPARATORS = re.compile(r"\s*(?:,|;|\n|\r|\bet\b|&|/)\s*", re.IGNORECASE)
+
+
+def split_invigilators(examiner: str) -> list[str]:
+    """'Mme Dupont, M. Martin et Mme Leroy' → three names (commas, "et", new lines)."""
+    return [name.strip() for name in _INVIGILATOR_SEPARATORS.split(examiner or "") if name and name.strip()]
 
 
 class SessionStatus(models.TextChoices):
@@ -156,6 +165,4 @@ class Session(models.Model):
 
     @property
     def invigilator_names(self) -> list[str]:
-        from sessions_app.services.sessions import split_invigilators
-
         return split_invigilators(self.examiner)

@@ -21,9 +21,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pixcertif.core.audit import audit_record
+from pixcertif.core.errors import DomainError
 from sessions_app.answers import MAX_ANSWER_LENGTH, is_correct
 from sessions_app.competences import COMPETENCE_CODES, is_certifiable
-from sessions_app.exceptions import DomainError
 from sessions_app.models import (
     Candidate,
     CandidateProfile,
@@ -34,7 +35,6 @@ from sessions_app.models import (
     Session,
 )
 from sessions_app.normalize import normalize_name
-from sessions_app.services.audit import audit_record
 from sessions_app.services.sessions import ensure_not_finalized, session_touch
 
 CHALLENGES_PER_COMPETENCE = 3

@@ -15,10 +15,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from pixcertif.accounts.models import CertificationCenter
-from sessions_app.exceptions import DomainError
+from pixcertif.core.audit import audit_record
+from pixcertif.core.errors import DomainError
 from sessions_app.models import Candidate, Session, Student
 from sessions_app.normalize import identity_key
-from sessions_app.services.audit import audit_record
 from sessions_app.services.sessions import ensure_not_started, session_touch
 
 ENROLMENT_CLOSED_MESSAGE = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, time
 from typing import Any
 
@@ -10,18 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pixcertif.accounts.models import CertificationCenter
+from pixcertif.core.audit import audit_record
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
 from sessions_app.codes import generate_access_code, generate_invigilator_password
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent, Certification, Session, SessionStatus
-from sessions_app.services.audit import audit_record
+from sessions_app.models import Certification, Session, SessionStatus
 
 MAX_CANDIDATES_PER_INVIGILATOR = 20
-_INVIGILATOR_SEPARATORS = re.compile(r"\s*(?:,|;|\n|\r|\bet\b|&|/)\s*", re.IGNORECASE)
-
-
-def split_invigilators(examiner: str) -> list[str]:
-    """'Mme Dupont, M. Martin et Mme Leroy' → three names (commas, "et", new lines)."""
-    return [name.strip() for name in _INVIGILATOR_SEPARATORS.split(examiner or "") if name and name.strip()]
 
 
 def _unique_access_code() -> str:

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pixcertif import throttle
+from pixcertif.core.errors import DomainError
 from sessions_app.competences import COMPETENCE_NAMES
-from sessions_app.exceptions import DomainError
 from sessions_app.forms.certifications import AccessCodeForm, AnswerForm, JoinForm
 from sessions_app.models import Candidate, CandidateProfile, Certification, CertificationChallenge
 from sessions_app.services.certification import candidate_join, certification_answer, certification_start

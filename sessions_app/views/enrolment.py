@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pixcertif import downloads
 from pixcertif.accounts.tenancy import center_required, get_for_center
-from sessions_app.exceptions import DomainError
+from pixcertif.core.errors import DomainError
 from sessions_app.forms.enrolment import CandidateForm, CandidatesImportForm, ExtraTimeForm, StudentsImportForm
 from sessions_app.models import Candidate, Session, Student
 from sessions_app.ods import OdsFileError, candidates_ods, read_candidates
@@ -178,9 +179,7 @@ def candidate_delete_view(request: HttpRequest, session_id: int, candidate_id: i
 def candidates_ods_download(request: HttpRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     filename, content = candidates_ods(session)
-    response = HttpResponse(content, content_type="application/vnd.oasis.opendocument.spreadsheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return downloads.attachment(filename, content, "application/vnd.oasis.opendocument.spreadsheet")
 
 
 @require_POST

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pixcertif.accounts.tenancy import center_required
-from sessions_app.exceptions import DomainError
+from pixcertif.core.errors import DomainError
 from sessions_app.forms.sessions import (
     DEFAULT_ORDER,
     SORT_COLUMNS,

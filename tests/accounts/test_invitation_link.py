@@ -5,7 +5,7 @@ from html import unescape
 import pytest
 
 from pixcertif.accounts.models import Invitation, Membership
-from sessions_app.models import AuditEvent
+from pixcertif.core.models import AuditEvent
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 
 

@@ -1,7 +1,7 @@
 from html import unescape
 
 from pixcertif.accounts.models import User
-from sessions_app.models import AuditEvent
+from pixcertif.core.models import AuditEvent
 from tests.factories import UserFactory
 
 VALID = {

@@ -10,7 +10,7 @@ from pixcertif.accounts.services import (
     membership_change_role,
     membership_remove,
 )
-from sessions_app.exceptions import DomainError
+from pixcertif.core.errors import DomainError
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 
 

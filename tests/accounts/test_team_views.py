@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from pixcertif.accounts.models import Invitation, Membership
-from sessions_app.models import AuditEvent
+from pixcertif.core.models import AuditEvent
 from tests.factories import InvitationFactory, MembershipFactory
 
 

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from finalisation.resolution import auto_resolve_reports
+from finalisation.jury.resolution import auto_resolve_reports
 from sessions_app.models import Certification, SessionStatus
 from tests.factories import UserFactory
 from tests.finalisation.builders import mark_finalised, take_test

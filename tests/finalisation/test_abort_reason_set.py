@@ -1,8 +1,9 @@
 import pytest
 
 from finalisation.services import abort_reason_set
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent, CertificationState
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import CertificationState
 
 
 def test_it_records_the_abort_reason_of_an_unfinished_test(unfinished, admin_user):

@@ -12,8 +12,8 @@ from finalisation.services import (
     attachment_remove,
     detect_content_type,
 )
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
 from tests.factories import UserFactory
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -2,7 +2,8 @@ import io
 
 from django.core.management import call_command
 
-from sessions_app.models import AuditEvent, Certification, CertificationState, Session, SessionStatus
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import Certification, CertificationState, Session, SessionStatus
 from tests.factories import make_bank
 
 

@@ -1,8 +1,8 @@
 import pytest
 
 from finalisation.services import finalisation_info_update
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
 
 
 def test_it_saves_the_boxes_and_the_comment_as_entered(session, admin_user):

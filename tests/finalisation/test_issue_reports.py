@@ -1,8 +1,9 @@
 import pytest
 
 from finalisation.services import issue_report_add, issue_report_remove
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent, IssueReport
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import IssueReport
 from tests.finalisation.conftest import QUESTIONS
 
 

@@ -1,9 +1,10 @@
 import pytest
 
-from finalisation import jury
-from finalisation.resolution import auto_resolve_reports
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent, SessionStatus
+from finalisation.jury import services as jury
+from finalisation.jury.resolution import auto_resolve_reports
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import SessionStatus
 from tests.factories import SessionFactory, UserFactory
 from tests.finalisation.builders import mark_finalised, take_test
 

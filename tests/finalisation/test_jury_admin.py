@@ -5,9 +5,10 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from finalisation.resolution import auto_resolve_reports
+from finalisation.jury.resolution import auto_resolve_reports
 from finalisation.services import attachment_add
-from sessions_app.models import AuditEvent, JuryStatus, SessionStatus
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import JuryStatus, SessionStatus
 from tests.factories import CenterFactory, SessionFactory, UserFactory
 from tests.finalisation.builders import mark_finalised, report, take_test
 

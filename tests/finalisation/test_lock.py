@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from finalisation import services
 from finalisation.services import abort_reason_set, issue_report_add, session_finalise
-from sessions_app.exceptions import DomainError
+from pixcertif.core.errors import DomainError
 from sessions_app.models import CertificationState, IssueReport, SessionStatus
 from sessions_app.services.certification import (
     candidate_authorize_resume,

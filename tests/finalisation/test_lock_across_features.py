@@ -7,7 +7,7 @@ import pytest
 
 from finalisation.services import session_finalise
 from invigilation.models import InvigilatorAccess
-from sessions_app.exceptions import DomainError
+from pixcertif.core.errors import DomainError
 from sessions_app.models import Candidate, CandidateProfile, Session
 from sessions_app.services.certification import (
     candidate_join,

@@ -1,7 +1,8 @@
 import pytest
 
-from finalisation.resolution import auto_resolve_reports
-from sessions_app.models import AuditEvent, JuryStatus
+from finalisation.jury.resolution import auto_resolve_reports
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import JuryStatus
 from tests.finalisation.builders import mark_finalised, report, take_test
 
 WRONG_FIRST = ["ko"] + ["ok"] * 14

@@ -9,15 +9,15 @@ from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
 
-from finalisation.jury import (
+from finalisation.jury.resolution import auto_resolve_reports
+from finalisation.jury.services import (
     VERIFICATION_ALPHABET,
     certification_cancel,
     session_publish,
     session_unpublish,
 )
-from finalisation.recipients import recipient_token
-from finalisation.resolution import auto_resolve_reports
-from sessions_app.models import AuditEvent
+from finalisation.results.recipients import recipient_token
+from pixcertif.core.models import AuditEvent
 from tests.factories import UserFactory
 from tests.finalisation.builders import mark_finalised, take_test
 

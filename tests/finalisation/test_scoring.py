@@ -1,7 +1,7 @@
 import pytest
 
-from finalisation.jury import certification_cancel, certification_reject_for_fraud, challenge_neutralise
-from finalisation.scoring import Outcome, certification_score, compute_result
+from finalisation.jury.scoring import Outcome, certification_score, compute_result
+from finalisation.jury.services import certification_cancel, certification_reject_for_fraud, challenge_neutralise
 from sessions_app.models import JuryStatus
 from tests.finalisation.builders import mark_finalised, take_test
 

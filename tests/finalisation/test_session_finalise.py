@@ -7,8 +7,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from finalisation.services import abort_reason_set, session_finalise
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent, CertificationState, Session, SessionStatus
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import CertificationState, Session, SessionStatus
 
 
 def test_it_finalises_a_started_session(completed, admin_user):

@@ -5,7 +5,8 @@ import time_machine
 from django.utils import timezone
 
 from finalisation.services import abort_reason_set, issue_report_add, session_finalise
-from sessions_app.models import AuditEvent, CertificationState, IssueReport, SessionStatus
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import CertificationState, IssueReport, SessionStatus
 from tests.factories import CandidateFactory, SessionFactory
 from tests.finalisation.conftest import QUESTIONS
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from sessions_app.models import AuditEvent, Certification, CertificationState
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import Certification, CertificationState
 from tests.factories import CandidateFactory
 from tests.invigilation.conftest import finalize, start
 

@@ -7,7 +7,8 @@ import threading
 import pytest
 from django.db import connection
 
-from sessions_app.models import AuditEvent, Candidate, CertificationState
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import Candidate, CertificationState
 from sessions_app.services.certification import candidate_set_presence, certification_end_by_invigilator
 from tests.factories import CandidateFactory, SessionFactory, UserFactory
 from tests.invigilation.conftest import start

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from invigilation.models import InvigilatorAccess
 from pixcertif.accounts.models import Attempt
-from sessions_app.models import AuditEvent
+from pixcertif.core.models import AuditEvent
 from tests.factories import SessionFactory
 from tests.invigilation.conftest import finalize
 

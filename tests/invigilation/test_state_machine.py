@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent, Certification, CertificationState
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import Certification, CertificationState
 from sessions_app.services.certification import (
     candidate_authorize_resume,
     candidate_set_presence,

@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent, CertificationChallenge, CertificationState, ChallengeType, SessionStatus
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import CertificationChallenge, CertificationState, ChallengeType, SessionStatus
 from sessions_app.services.certification import (
     candidate_set_presence,
     certification_answer,

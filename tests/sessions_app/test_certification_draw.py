@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pixcertif.core.errors import DomainError
 from sessions_app.competences import COMPETENCE_CODES
-from sessions_app.exceptions import DomainError
 from sessions_app.models import Certification, CertificationChallenge
 from sessions_app.services.certification import candidate_set_presence, certification_start, draw_challenges
 from tests.factories import CandidateFactory, ChallengeFactory, ProfileFactory, UserFactory, make_bank

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from pixcertif.accounts.models import Attempt
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent, SessionStatus
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import SessionStatus
 from sessions_app.services.certification import candidate_join
 from tests.factories import CandidateFactory, SessionFactory, UserFactory
 

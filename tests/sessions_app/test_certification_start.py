@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent, Certification, SessionStatus
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import Certification, SessionStatus
 from sessions_app.services.certification import (
     candidate_authorize_resume,
     candidate_set_presence,

@@ -4,8 +4,9 @@ import pytest
 from django.utils import timezone
 
 from pixcertif.accounts.models import CertificationCenter
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent, Candidate, SessionStatus, Student
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import Candidate, SessionStatus, Student
 from sessions_app.services.enrolment import (
     CandidateData,
     StudentData,

@@ -3,16 +3,17 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from pixcertif.core.errors import DomainError
+from pixcertif.core.models import AuditEvent
 from sessions_app.codes import ACCESS_CODE_RE, PASSWORD_RE, generate_access_code, generate_invigilator_password
-from sessions_app.exceptions import DomainError
-from sessions_app.models import AuditEvent, Candidate, Session, SessionStatus
+from sessions_app.models import Candidate, Session, SessionStatus
+from sessions_app.models.session import split_invigilators
 from sessions_app.services.sessions import (
     invigilators_required,
     session_create,
     session_delete,
     session_has_started,
     session_update,
-    split_invigilators,
 )
 from tests.factories import CandidateFactory, CertificationFactory, SessionFactory
 

@@ -4,7 +4,8 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from sessions_app.models import AuditEvent, Session, SessionStatus
+from pixcertif.core.models import AuditEvent
+from sessions_app.models import Session, SessionStatus
 from tests.factories import CandidateFactory, CertificationFactory, SessionFactory
 
 VALID = {

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pixcertif.accounts.models import CertificationCenter
-from sessions_app.exceptions import DomainError
+from pixcertif.core.errors import DomainError
 from sessions_app.services.enrolment import students_import
 from sessions_app.students_csv import StudentsFileError, read_students
 

@@ -25,9 +25,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pixcertif.core.audit import audit_record
 from sessions_app.competences import COMPETENCE_CODES
 from sessions_app.models import Certification, CertificationChallenge, JuryStatus
-from sessions_app.services.audit import audit_record
 
 PIX_PER_LEVEL = 8
 MIN_RATE = 0.5

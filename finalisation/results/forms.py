@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from finalisation.jury import VERIFICATION_ALPHABET, VERIFICATION_LENGTH, VERIFICATION_PREFIX
+from finalisation.jury.services import VERIFICATION_ALPHABET, VERIFICATION_LENGTH, VERIFICATION_PREFIX
 
 CODE_RE = re.compile(rf"^[{VERIFICATION_ALPHABET}]{{{VERIFICATION_LENGTH}}}$")
 

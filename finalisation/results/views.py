@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from finalisation import recipients
-from finalisation.results import ResultRow, certificate_pdf, published_certifications, results_csv, session_results
-from finalisation.results_forms import VerificationForm
-from pixcertif import throttle
+from finalisation.results import recipients
+from finalisation.results.certificate import certificate_pdf
+from finalisation.results.forms import VerificationForm
+from finalisation.results.rows import ResultRow, published_certifications, results_csv, session_results
+from pixcertif import downloads, throttle
 from pixcertif.accounts.tenancy import center_required
 from sessions_app.competences import COMPETENCES
 from sessions_app.models import Certification, JuryStatus, Session, SessionStatus
@@ -44,9 +45,7 @@ def session_results_view(request: HttpRequest, session_id: int) -> HttpResponse:
 def session_results_csv(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _published_session_for_center(request, session_id)
     filename, content = results_csv(session)
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return downloads.attachment(filename, content, "text/csv; charset=utf-8")
 
 
 @require_GET
@@ -100,9 +99,7 @@ def certificate(request: HttpRequest, certification_id: int) -> HttpResponse:
         base_url=request.build_absolute_uri("/"),
         verification_url=settings.SITE_URL + reverse("results:verification"),
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return downloads.attachment(filename, content, "application/pdf")
 
 
 @require_http_methods(["GET", "POST"])

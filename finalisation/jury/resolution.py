@@ -18,9 +18,9 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
-from finalisation.scoring import session_score
+from finalisation.jury.scoring import session_score
+from pixcertif.core.audit import audit_record
 from sessions_app.models import CertificationChallenge, Challenge, IssueReport, Session
-from sessions_app.services.audit import audit_record
 
 Condition = Callable[[Challenge], bool]
 

@@ -27,6 +27,8 @@ class AuditEvent(models.Model):
         verbose_name = _("journal")
         verbose_name_plural = _("journal des actions")
         ordering = ["-at", "-id"]
+        # The table keeps the name it was created with in sessions_app (the model moved here).
+        db_table = "sessions_app_auditevent"
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sessions_app.models import AuditEvent
+from pixcertif.core.models import AuditEvent
 
 
 def audit_record(

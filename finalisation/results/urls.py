@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finalisation import results_views as views
+from finalisation.results import views
 
 app_name = "results"
 

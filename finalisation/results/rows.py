@@ -1,4 +1,4 @@
-"""Published results as centres, recipients and candidates read them: rows, CSV, certificate PDF."""
+"""Published results as centres, recipients and candidates read them: one row per certification, the CSV."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import io
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sessions_app.competences import COMPETENCE_CODES, COMPETENCE_NAMES
@@ -110,16 +109,3 @@ def results_csv(session: Session) -> tuple[str, bytes]:
             ]
         )
     return csv_filename(session), ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def certificate_pdf(certification: Certification, *, base_url: str, verification_url: str) -> tuple[str, bytes]:
-    """The certificate ("attestation") of a validated, published certification, as a PDF."""
-    from weasyprint import HTML
-
-    row = ResultRow(certification)
-    html = render_to_string(
-        "results/certificate.html",
-        {"row": row, "session": certification.candidate.session, "verification_url": verification_url},
-    )
-    pdf = HTML(string=html, base_url=base_url).write_pdf()
-    return f"attestation_certification_pix_{certification.verification_code}.pdf", pdf

@@ -13,10 +13,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from finalisation.recipients import send_recipient_emails
-from finalisation.scoring import certification_score, session_score
+from finalisation.jury.scoring import certification_score, session_score
+from finalisation.results.recipients import send_recipient_emails
+from pixcertif.core.audit import audit_record
+from pixcertif.core.errors import DomainError
 from sessions_app.codes import generate_access_code
-from sessions_app.exceptions import DomainError
 from sessions_app.models import (
     Certification,
     CertificationChallenge,
@@ -25,7 +26,6 @@ from sessions_app.models import (
     Session,
     SessionStatus,
 )
-from sessions_app.services.audit import audit_record
 
 VERIFICATION_PREFIX = "P-"
 VERIFICATION_ALPHABET = "2346789BCDFGHJKMPQRTVWXY"
