@@ -19,6 +19,7 @@ from finalisation.jury.services import (
 )
 from finalisation.results.recipients import recipient_token
 from pixcertif.core.models import AuditEvent
+from sessions_app.models import Certification
 from tests.factories import UserFactory
 from tests.finalisation.builders import mark_finalised, take_test
 
@@ -143,6 +144,18 @@ def test_the_csv_has_one_row_per_candidate_with_french_headers(center_admin_clie
     assert (rows[0]["Statut"], rows[0]["Nombre de Pix"]) == ("Rejetée", "0")
     assert (rows[1]["Statut"], rows[1]["Nombre de Pix"]) == ("Annulée", "-")
     assert rows[3]["Identifiant local"] == "LOC-42"
+
+
+def test_the_csv_neutralises_names_and_comments_a_spreadsheet_would_run(center_admin_client, finalised, staff):
+    take_test(finalised, first_name="@SUM(1+1)*cmd|' /C calc'!A0", last_name='=HYPERLINK("http://evil.test")')
+    auto_resolve_reports(session=finalised)
+    Certification.objects.filter(candidate__session=finalised).update(comment_for_center="+33 6 00 00 00 00 !")
+    session_publish(session=finalised, by=staff)
+    [row] = read_csv(center_admin_client.get(csv_url(finalised)))
+    assert row["Nom"] == '\'=HYPERLINK("http://evil.test")'
+    assert row["Prénom"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row["Commentaire jury pour le centre"] == "'+33 6 00 00 00 00 !"
+    assert row["Compétence 5.2"] == "-"
 
 
 # ---- recipients
