@@ -19,9 +19,9 @@ from defusedxml import ElementTree as ET
 from odf.namespaces import OFFICENS, TABLENS, TEXTNS
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import ParagraphProperties, Style, TableColumnProperties, TextProperties
-from odf.table import Table, TableCell, TableColumn, TableRow
-from odf.text import P
+from odf.table import Table, TableColumn, TableRow
 
+from pixcertif import exports
 from sessions_app.forms.enrolment import (
     RuleError,
     billing_errors,
@@ -136,18 +136,6 @@ class OdsFileError(ValueError):
 # ---------------------------------------------------------------- writing
 
 
-def _cell(value: object = "", style: Style | None = None) -> TableCell:
-    attrs = {"stylename": style} if style is not None else {}
-    if isinstance(value, int) and not isinstance(value, bool):
-        cell = TableCell(valuetype="float", value=value, **attrs)
-        cell.addElement(P(text=str(value)))
-        return cell
-    cell = TableCell(valuetype="string", **attrs)
-    if value not in ("", None):
-        cell.addElement(P(text=str(value)))
-    return cell
-
-
 def cell_text(candidate: Candidate, key: str) -> object:
     """What the spreadsheet shows of one field: dates jj/mm/aaaa, French labels, oui/non."""
     value = getattr(candidate, key)
@@ -174,12 +162,12 @@ def write_candidates(candidates: Iterable[Candidate]) -> bytes:
     table.addElement(TableColumn(stylename=wide, numbercolumnsrepeated=len(COLUMNS)))
     header = TableRow()
     for column in COLUMNS:
-        header.addElement(_cell(column.header, bold))
+        header.addElement(exports.ods_cell(column.header, style=bold))
     table.addElement(header)
     for candidate in candidates:
         row = TableRow()
         for column in COLUMNS:
-            row.addElement(_cell(cell_text(candidate, column.key)))
+            row.addElement(exports.ods_cell(cell_text(candidate, column.key)))
         table.addElement(row)
     doc.spreadsheet.addElement(table)
     out = io.BytesIO()
@@ -235,7 +223,7 @@ def _cell_value(cell: ET.Element) -> object:
             if value_type == "percentage":
                 number *= 100
             return str(round(number)) if abs(number - round(number)) < 1e-9 else str(number)
-    return "\n".join(_text_of(p) for p in cell if p.tag == f"{_X}p").strip()
+    return exports.unsafe_cell("\n".join(_text_of(p) for p in cell if p.tag == f"{_X}p").strip())
 
 
 def _row_elements(parent: ET.Element) -> Iterator[ET.Element]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from pixcertif import exports
 from sessions_app.competences import COMPETENCE_CODES, COMPETENCE_NAMES
 from sessions_app.models import Certification, JuryStatus, Session, SessionStatus
 
@@ -89,15 +88,15 @@ BILLING_CSV_HEADERS = ["Tarification part Pix", "Code de prépaiement"]
 
 
 def results_csv(session: Session) -> tuple[str, bytes]:
-    """The session's results as a spreadsheet expects them in France: UTF-8 with BOM, `;` separated."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    """The session's results as a spreadsheet expects them in France: UTF-8 with BOM, `;` separated, no formula.
+
+    Non-school centres get the billing mode and prepayment code at the end of each line."""
     with_billing = not session.center.is_school
-    writer.writerow(CSV_HEADERS + (BILLING_CSV_HEADERS if with_billing else []))
+    lines: list[list[object]] = [CSV_HEADERS + (BILLING_CSV_HEADERS if with_billing else [])]
     for row in session_results(session):
         candidate = row.candidate
         billing = [candidate.get_billing_mode_display(), candidate.prepayment_code] if with_billing else []
-        writer.writerow(
+        lines.append(
             [
                 session.pk,
                 row.certification.pk,
@@ -113,4 +112,4 @@ def results_csv(session: Session) -> tuple[str, bytes]:
                 *billing,
             ]
         )
-    return csv_filename(session), ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_filename(session), exports.csv_bytes(lines)
