@@ -53,6 +53,31 @@
   });
   document.querySelectorAll("[data-counter]").forEach(updateCounter);
 
+  // Wide tables: when a table is wider than its .table-wrap (a phone, a narrow window), the wrap
+  // scrolls sideways; a line above it says so, and the kept-in-view column gets its shadow.
+  var SCROLL_HINT = _("Faites défiler le tableau vers la droite pour voir toutes les colonnes.");
+  function markScrollable(wrap) {
+    var scrollable = wrap.scrollWidth > wrap.clientWidth + 1;
+    wrap.classList.toggle("is-scrollable", scrollable);
+    var hint = wrap.previousElementSibling;
+    if (!hint || !hint.classList.contains("table-scroll-hint")) {
+      if (!scrollable) return;
+      hint = document.createElement("p");
+      hint.className = "table-scroll-hint";
+      hint.textContent = SCROLL_HINT;
+      wrap.parentNode.insertBefore(hint, wrap);
+    }
+    hint.hidden = !scrollable;
+  }
+  var wraps = document.querySelectorAll(".table-wrap");
+  wraps.forEach(markScrollable);
+  if (window.ResizeObserver) {
+    var observer = new ResizeObserver(function (entries) {
+      entries.forEach(function (entry) { markScrollable(entry.target); });
+    });
+    wraps.forEach(function (wrap) { observer.observe(wrap); });
+  }
+
   // Upper-case as typed: <input data-uppercase>
   document.addEventListener("input", function (event) {
     var el = event.target;

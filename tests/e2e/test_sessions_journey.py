@@ -39,7 +39,7 @@ def test_an_admin_creates_reads_edits_and_deletes_sessions(
     page.get_by_label("Nom de la salle").fill("Salle B304")
     page.get_by_role("button", name="Modifier la session").click()
     expect(page.get_by_text("La session a été modifiée avec succès.")).to_be_visible()
-    expect(page.get_by_role("cell", name="Salle B304")).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text="Salle B304")).to_be_visible()
 
     other = SessionFactory(center=center, room="Salle à supprimer")
     page.goto(f"{live_server.url}/sessions/liste")
