@@ -7,6 +7,9 @@ import pytest
 from pixcertif.accounts.models import CertificationCenter, Membership
 from tests.factories import CenterFactory, MembershipFactory, ProfileFactory, SessionFactory, UserFactory
 
+# A published session with validated, rejected and cancelled certifications (jury and results tests).
+pytest_plugins = ["tests.finalisation.published_results"]
+
 
 @pytest.fixture
 def center(db) -> CertificationCenter:
