@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sessions_app', '0003_delete_auditevent'),
+        ('sessions_app', '0004_i15_billing_adjustment_accessible_import'),
     ]
 
     operations = [
