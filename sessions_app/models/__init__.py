@@ -9,11 +9,10 @@ from sessions_app.models.certification import (
     IssueReport,
     JuryStatus,
 )
-from sessions_app.models.session import CENTER_STATUS_LABELS, LOCKED_STATUSES, Session, SessionStatus
+from sessions_app.models.session import CENTER_STATUS_LABELS, Session, SessionStatus
 
 __all__ = [
     "CENTER_STATUS_LABELS",
-    "LOCKED_STATUSES",
     "AbortReason",
     "Candidate",
     "CandidateProfile",
