@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import Style, TableColumnProperties, TableRowProperties, TextProperties
-from odf.table import Table, TableCell, TableColumn, TableRow
-from odf.text import P
+from odf.table import Table, TableColumn, TableRow
 from weasyprint import HTML
 
+from pixcertif import exports
 from sessions_app.models import Candidate, Session
 from sessions_app.normalize import normalize_name
 
@@ -127,25 +127,10 @@ ATTENDANCE_COLUMNS = [
 ]
 
 
-def _ods_cell(value: str | int = "", *, style: Style | None = None, span: int = 1) -> TableCell:
-    attrs: dict[str, Any] = {}
-    if style is not None:
-        attrs["stylename"] = style
-    if span > 1:
-        attrs["numbercolumnsspanned"] = span
-    if isinstance(value, int):
-        cell = TableCell(valuetype="float", value=value, **attrs)
-    else:
-        cell = TableCell(valuetype="string", **attrs)
-    if value != "":
-        cell.addElement(P(text=str(value)))
-    return cell
-
-
 def _ods_row(*values: str | int, style: Style | None = None, row_style: Style | None = None) -> TableRow:
     row = TableRow(stylename=row_style) if row_style is not None else TableRow()
     for value in values:
-        row.addElement(_ods_cell(value, style=style))
+        row.addElement(exports.ods_cell(value, style=style))
     return row
 
 

@@ -19,9 +19,9 @@ from defusedxml import ElementTree as ET
 from odf.namespaces import OFFICENS, TABLENS, TEXTNS
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import ParagraphProperties, Style, TableColumnProperties, TextProperties
-from odf.table import Table, TableCell, TableColumn, TableRow
-from odf.text import P
+from odf.table import Table, TableColumn, TableRow
 
+from pixcertif import exports
 from sessions_app.forms.enrolment import (
     RuleError,
     birth_date_error,
@@ -120,18 +120,6 @@ class OdsFileError(ValueError):
 # ---------------------------------------------------------------- writing
 
 
-def _cell(value: object = "", style: Style | None = None) -> TableCell:
-    attrs = {"stylename": style} if style is not None else {}
-    if isinstance(value, int) and not isinstance(value, bool):
-        cell = TableCell(valuetype="float", value=value, **attrs)
-        cell.addElement(P(text=str(value)))
-        return cell
-    cell = TableCell(valuetype="string", **attrs)
-    if value not in ("", None):
-        cell.addElement(P(text=str(value)))
-    return cell
-
-
 def write_candidates(candidates: Iterable[Candidate]) -> bytes:
     """A spreadsheet with the header row ("*" on required columns) and one row per candidate."""
     doc = OpenDocumentSpreadsheet()
@@ -146,7 +134,7 @@ def write_candidates(candidates: Iterable[Candidate]) -> bytes:
     table.addElement(TableColumn(stylename=wide, numbercolumnsrepeated=len(COLUMNS)))
     header = TableRow()
     for column in COLUMNS:
-        header.addElement(_cell(column.header, bold))
+        header.addElement(exports.ods_cell(column.header, style=bold))
     table.addElement(header)
     for candidate in candidates:
         row = TableRow()
@@ -154,7 +142,7 @@ def write_candidates(candidates: Iterable[Candidate]) -> bytes:
             value = getattr(candidate, column.key)
             if isinstance(value, date):
                 value = value.strftime("%d/%m/%Y")
-            row.addElement(_cell(value if value is not None else ""))
+            row.addElement(exports.ods_cell(value if value is not None else ""))
         table.addElement(row)
     doc.spreadsheet.addElement(table)
     out = io.BytesIO()
@@ -210,7 +198,7 @@ def _cell_value(cell: ET.Element) -> object:
             if value_type == "percentage":
                 number *= 100
             return str(round(number)) if abs(number - round(number)) < 1e-9 else str(number)
-    return "\n".join(_text_of(p) for p in cell if p.tag == f"{_X}p").strip()
+    return exports.unsafe_cell("\n".join(_text_of(p) for p in cell if p.tag == f"{_X}p").strip())
 
 
 def _row_elements(parent: ET.Element) -> Iterator[ET.Element]:

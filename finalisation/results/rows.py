@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from pixcertif import exports
 from sessions_app.competences import COMPETENCE_CODES, COMPETENCE_NAMES
 from sessions_app.models import Certification, JuryStatus, Session, SessionStatus
 
@@ -87,13 +86,11 @@ CSV_HEADERS = [
 
 
 def results_csv(session: Session) -> tuple[str, bytes]:
-    """The session's results as a spreadsheet expects them in France: UTF-8 with BOM, `;` separated."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
+    """The session's results as a spreadsheet expects them in France: UTF-8 with BOM, `;` separated, no formula."""
+    lines: list[list[object]] = [CSV_HEADERS]
     for row in session_results(session):
         candidate = row.candidate
-        writer.writerow(
+        lines.append(
             [
                 session.pk,
                 row.certification.pk,
@@ -108,4 +105,4 @@ def results_csv(session: Session) -> tuple[str, bytes]:
                 row.certification.comment_for_center,
             ]
         )
-    return csv_filename(session), ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_filename(session), exports.csv_bytes(lines)
