@@ -35,7 +35,7 @@ from sessions_app.models import (
     Session,
 )
 from sessions_app.normalize import normalize_name
-from sessions_app.services.session_status import ensure_center_can_change
+from sessions_app.services.session_status import ensure_center_can_change, session_lock
 from sessions_app.services.sessions import session_touch
 
 CHALLENGES_PER_COMPETENCE = 3
@@ -161,7 +161,7 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
     """
     with transaction.atomic():
         candidate = _lock_candidate(candidate)
-        session = Session.objects.select_for_update().get(pk=candidate.session_id)
+        session = session_lock(candidate.session_id)
         ensure_center_can_change(session)
         if candidate.user_id != user.pk:
             raise DomainError("not_your_candidate", "Cette inscription n'est pas rattachée à votre compte.")

@@ -14,7 +14,7 @@ from pixcertif.core.errors import DomainError
 from pixcertif.core.models import AuditEvent
 from sessions_app.codes import generate_access_code, generate_invigilator_password
 from sessions_app.models import Certification, Session, SessionStatus
-from sessions_app.services.session_status import ensure_center_can_change
+from sessions_app.services.session_status import ensure_center_can_change, session_lock
 
 MAX_CANDIDATES_PER_INVIGILATOR = 20
 
@@ -131,9 +131,10 @@ def session_update(*, session: Session, by: Any, **fields: Any) -> Session:
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        locked = Session.objects.select_for_update().filter(pk=session.pk).first()
-        if locked is None:
-            raise DomainError("session_deleted", "Cette session a été supprimée.")
+        try:
+            locked = session_lock(session.pk)
+        except Session.DoesNotExist:
+            raise DomainError("session_deleted", "Cette session a été supprimée.") from None
         ensure_center_can_change(locked)
         changes: dict[str, dict[str, Any]] = {}
         for name, value in fields.items():
@@ -168,8 +169,9 @@ def session_delete(*, session: Session, by: Any) -> None:
     (`session_started`). Deleting a session already gone is not an error.
     """
     with transaction.atomic():
-        locked = Session.objects.select_for_update().filter(pk=session.pk).first()
-        if locked is None:
+        try:
+            locked = session_lock(session.pk)
+        except Session.DoesNotExist:
             return
         ensure_center_can_change(locked)
         if session_has_started(locked):
