@@ -89,7 +89,7 @@ class AnswerInline(StaffOnlyMixin, admin.TabularInline):
 
     @admin.display(description=_("neutralisation"))
     def neutralisation(self, obj: CertificationChallenge) -> str:
-        if obj.certification.candidate.session.status not in jury.PROCESSING_STATUSES:
+        if not obj.certification.candidate.session.is_in_jury_hands:
             return "—"
         name = "unneutralise" if obj.is_neutralized else "neutralise"
         label = _("Annuler la neutralisation") if obj.is_neutralized else _("Neutraliser")
@@ -122,7 +122,7 @@ class ReportInline(StaffOnlyMixin, admin.TabularInline):
 
     @admin.display(description=_("résoudre"))
     def resolve(self, obj: IssueReport) -> str:
-        if obj.certification.candidate.session.status not in jury.PROCESSING_STATUSES:
+        if not obj.certification.candidate.session.is_in_jury_hands:
             return "—"
         url = reverse("admin:finalisation_jurycertification_resolve", args=[obj.certification_id, obj.pk])
         field = f"note-{obj.pk}"
@@ -202,7 +202,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
         """Comments can be edited while the session is in the jury's hands."""
         if not _is_staff(request):
             return False
-        return obj is None or obj.candidate.session.status in jury.PROCESSING_STATUSES
+        return obj is None or obj.candidate.session.is_in_jury_hands
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.readonly_fields
@@ -264,7 +264,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
     def corrections(self, obj: JuryCertification) -> str:
         """Links to the identity / extra-time forms (GET pages) and to the timeline."""
         links = [(self._url("identity", obj), _("Corriger l'identité du candidat"))]
-        if obj.candidate.session.status in jury.PROCESSING_STATUSES:
+        if obj.candidate.session.is_in_jury_hands:
             links.append((self._url("extra_time", obj), _("Modifier le temps majoré")))
         links.append((self._url("timeline", obj), _("Chronologie de la certification")))
         return format_html_join(" ", '<a class="button" href="{}">{}</a>', links)
@@ -292,7 +292,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
                 _("Session publiée : l'attestation peut être annulée ou rétablie sans dépublier la session."),
                 *link,
             )
-        if status not in jury.PROCESSING_STATUSES:
+        if not obj.candidate.session.is_in_jury_hands:
             return _("Session non finalisée.")
 
         def url(name: str) -> str:
