@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from finalisation.jury.scoring import certification_score, session_score
 from finalisation.results.recipients import send_recipient_emails
@@ -50,11 +51,14 @@ def _lock_session(session_id: int) -> Session:
 def ensure_in_jury_hands(session: Session) -> None:
     """The jury may change a session only between finalisation and publication."""
     if session.status == SessionStatus.CREATED:
-        raise DomainError("session_not_finalized", f"La session {session.pk} n'est pas finalisée.")
+        raise DomainError(
+            "session_not_finalized", _("La session %(number)s n'est pas finalisée.") % {"number": session.pk}
+        )
     if session.status == SessionStatus.PUBLISHED:
         raise DomainError(
             "session_published",
-            f"Les résultats de la session {session.pk} sont publiés : dépubliez-la avant de la modifier.",
+            _("Les résultats de la session %(number)s sont publiés : dépubliez-la avant de la modifier.")
+            % {"number": session.pk},
         )
 
 
@@ -117,7 +121,8 @@ def session_publish(*, session: Session, by: Any) -> Session:
             names = ", ".join(c.candidate.full_name for c in unscored)
             raise DomainError(
                 "certification_unscored",
-                f"Session {session.pk} : impossible de publier, certification(s) sans score : {names}.",
+                _("Session %(number)s : impossible de publier, certification(s) sans score : %(names)s.")
+                % {"number": session.pk, "names": names},
             )
         unresolved = IssueReport.objects.filter(
             certification__candidate__session=session, resolved_at__isnull=True
@@ -125,7 +130,8 @@ def session_publish(*, session: Session, by: Any) -> Session:
         if unresolved:
             raise DomainError(
                 "reports_unresolved",
-                f"Session {session.pk} : impossible de publier, {unresolved} signalement(s) non résolu(s).",
+                _("Session %(number)s : impossible de publier, %(count)s signalement(s) non résolu(s).")
+                % {"number": session.pk, "count": unresolved},
             )
         for certification in certifications:
             if certification.jury_status == JuryStatus.VALIDATED and not certification.verification_code:
@@ -142,11 +148,11 @@ def session_publish(*, session: Session, by: Any) -> Session:
 
 
 def _unique_verification_code() -> str:
-    for _ in range(20):
+    for _attempt in range(20):
         code = generate_verification_code()
         if not Certification.objects.filter(verification_code=code).exists():
             return code
-    raise DomainError("verification_code_exhausted", "Impossible de générer un code de vérification unique.")
+    raise DomainError("verification_code_exhausted", _("Impossible de générer un code de vérification unique."))
 
 
 def sessions_publish(*, sessions: list[Session], by: Any) -> tuple[list[Session], list[DomainError]]:
@@ -167,7 +173,9 @@ def session_unpublish(*, session: Session, by: Any) -> Session:
         session = _lock_session(session.pk)
         if session.status != SessionStatus.PUBLISHED:
             if session.status == SessionStatus.CREATED:
-                raise DomainError("session_not_finalized", f"La session {session.pk} n'est pas finalisée.")
+                raise DomainError(
+                    "session_not_finalized", _("La session %(number)s n'est pas finalisée.") % {"number": session.pk}
+                )
             return session
         session.status = SessionStatus.IN_PROCESS if session.assigned_to_id else SessionStatus.FINALIZED
         session.published_at = None
@@ -186,7 +194,8 @@ def session_unfinalise(*, session: Session, by: Any) -> Session:
         if session.status == SessionStatus.PUBLISHED:
             raise DomainError(
                 "session_published",
-                f"Les résultats de la session {session.pk} sont publiés : dépubliez-la avant de la définaliser.",
+                _("Les résultats de la session %(number)s sont publiés : dépubliez-la avant de la définaliser.")
+                % {"number": session.pk},
             )
         fields = ["status", "finalized_at", "finalized_by", "assigned_to"]
         while Session.objects.filter(access_code=session.access_code, status=SessionStatus.CREATED).exists():
@@ -242,7 +251,7 @@ def issue_report_resolve(*, report: IssueReport, note: str, by: Any) -> IssueRep
     """Resolve a report with the jury's note (required). Resolving again replaces the note."""
     note = (note or "").strip()
     if not note:
-        raise DomainError("note_required", "Indiquez une note de résolution.")
+        raise DomainError("note_required", _("Indiquez une note de résolution."))
     with transaction.atomic():
         certification, session = _lock_certification(report.certification_id)
         report = IssueReport.objects.select_for_update().get(pk=report.pk)
@@ -331,7 +340,10 @@ def certification_comment(
     """Set the jury's comments for the candidate and for the centre (each at most 2000 characters)."""
     for_candidate, for_center = (for_candidate or "").strip(), (for_center or "").strip()
     if len(for_candidate) > COMMENT_MAX_LENGTH or len(for_center) > COMMENT_MAX_LENGTH:
-        raise DomainError("comment_too_long", f"Un commentaire ne peut pas dépasser {COMMENT_MAX_LENGTH} caractères.")
+        raise DomainError(
+            "comment_too_long",
+            _("Un commentaire ne peut pas dépasser %(max)s caractères.") % {"max": COMMENT_MAX_LENGTH},
+        )
     with transaction.atomic():
         certification, session = _lock_certification(certification.pk)
         if (certification.comment_for_candidate, certification.comment_for_center) == (for_candidate, for_center):

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from pixcertif import exports
 from sessions_app.competences import COMPETENCE_CODES, COMPETENCE_NAMES
@@ -71,23 +73,23 @@ def csv_filename(session: Session) -> str:
 
 
 CSV_HEADERS = [
-    "Numéro de session",
-    "Numéro de certification",
-    "Nom",
-    "Prénom",
-    "Date de naissance",
-    "Identifiant local",
-    "Date de passage de la certification",
-    "Statut",
-    "Nombre de Pix",
-    *[f"Compétence {code}" for code in COMPETENCE_CODES],
-    "Commentaire jury pour le centre",
+    gettext_lazy("Numéro de session"),
+    gettext_lazy("Numéro de certification"),
+    gettext_lazy("Nom"),
+    gettext_lazy("Prénom"),
+    gettext_lazy("Date de naissance"),
+    gettext_lazy("Identifiant local"),
+    gettext_lazy("Date de passage de la certification"),
+    gettext_lazy("Statut"),
+    gettext_lazy("Nombre de Pix"),
+    *[format_lazy(gettext_lazy("Compétence {code}"), code=code) for code in COMPETENCE_CODES],
+    gettext_lazy("Commentaire jury pour le centre"),
 ]
 
 
 def results_csv(session: Session) -> tuple[str, bytes]:
     """The session's results as a spreadsheet expects them in France: UTF-8 with BOM, `;` separated, no formula."""
-    lines: list[list[object]] = [CSV_HEADERS]
+    lines: list[list[object]] = [[str(header) for header in CSV_HEADERS]]  # in the downloader's language
     for row in session_results(session):
         candidate = row.candidate
         lines.append(

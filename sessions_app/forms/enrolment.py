@@ -40,14 +40,14 @@ def parse_date(value: str) -> date:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise RuleError(f"« {value} » n'est pas une date valide (format attendu : jj/mm/aaaa).")
+    raise RuleError(_("« %(value)s » n'est pas une date valide (format attendu : jj/mm/aaaa).") % {"value": value})
 
 
 def birth_date_error(value: date) -> str | None:
     if value < BIRTH_DATE_MIN:
-        return "La date de naissance doit être postérieure au 01/01/1900."
+        return _("La date de naissance doit être postérieure au 01/01/1900.")
     if value > timezone.localdate():
-        return "La date de naissance ne peut pas être dans le futur."
+        return _("La date de naissance ne peut pas être dans le futur.")
     return None
 
 
@@ -57,7 +57,7 @@ def parse_sex(value: str) -> str:
         return Sex.M
     if normalized in {"f", "femme", "feminin"}:
         return Sex.F
-    raise RuleError(f"« {value} » n'est pas un sexe valide : indiquez M ou F.")
+    raise RuleError(_("« %(value)s » n'est pas un sexe valide : indiquez M ou F.") % {"value": value})
 
 
 def parse_extra_time(value: str) -> int | None:
@@ -66,7 +66,9 @@ def parse_extra_time(value: str) -> int | None:
         return None
     match = _PERCENT.match(value)
     if not match or not 1 <= int(match.group(1)) <= 99:
-        raise RuleError(f"« {value} » : le temps majoré doit être un pourcentage entier entre 1 et 99.")
+        raise RuleError(
+            _("« %(value)s » : le temps majoré doit être un pourcentage entier entre 1 et 99.") % {"value": value}
+        )
     return int(match.group(1))
 
 
@@ -76,7 +78,7 @@ def parse_email(value: str) -> str:
         try:
             validate_email(value)
         except ValidationError:
-            raise RuleError(f"« {value} » n'est pas une adresse e-mail valide.")
+            raise RuleError(_("« %(value)s » n'est pas une adresse e-mail valide.") % {"value": value})
     return value
 
 
@@ -88,25 +90,29 @@ def birthplace_errors(*, country: str, insee: str, postal: str, city: str) -> di
     """Born in France: INSEE code, or postal code + city. Born abroad: city. Keys are field names."""
     errors: dict[str, str] = {}
     if not country:
-        errors["birth_country"] = "Le pays de naissance est obligatoire."
+        errors["birth_country"] = _("Le pays de naissance est obligatoire.")
         return errors
     if is_france(country):
         if insee:
             if not _INSEE.match(insee):
-                errors["birth_insee_code"] = f"« {insee} » n'est pas un code INSEE valide (5 caractères, ex. 75056)."
+                errors["birth_insee_code"] = _(
+                    "« %(value)s » n'est pas un code INSEE valide (5 caractères, ex. 75056)."
+                ) % {"value": insee}
         else:
             if not postal:
-                errors["birth_postal_code"] = (
+                errors["birth_postal_code"] = _(
                     "Né(e) en France : renseignez le code INSEE, ou le code postal et la commune de naissance."
                 )
             elif not _POSTAL.match(postal):
-                errors["birth_postal_code"] = f"« {postal} » n'est pas un code postal valide (5 chiffres)."
+                errors["birth_postal_code"] = _("« %(value)s » n'est pas un code postal valide (5 chiffres).") % {
+                    "value": postal
+                }
             if not city:
-                errors["birth_city"] = (
+                errors["birth_city"] = _(
                     "Né(e) en France sans code INSEE : la commune de naissance est obligatoire avec le code postal."
                 )
     elif not city:
-        errors["birth_city"] = "Né(e) à l'étranger : la commune de naissance est obligatoire."
+        errors["birth_city"] = _("Né(e) à l'étranger : la commune de naissance est obligatoire.")
     return errors
 
 

@@ -13,6 +13,8 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pixcertif.accounts.models import CertificationCenter
 from pixcertif.core.audit import audit_record
@@ -21,10 +23,10 @@ from sessions_app.models import Candidate, Session, Student
 from sessions_app.normalize import identity_key
 from sessions_app.services.sessions import ensure_not_started, session_touch
 
-ENROLMENT_CLOSED_MESSAGE = (
+ENROLMENT_CLOSED_MESSAGE = gettext_lazy(
     "La session a déjà débuté : il n'est plus possible d'ajouter, de modifier ou de supprimer des candidats."
 )
-DUPLICATE_MESSAGE = (
+DUPLICATE_MESSAGE = gettext_lazy(
     "Un candidat avec les mêmes nom de naissance, prénom et date de naissance est déjà inscrit à cette session."
 )
 
@@ -161,7 +163,7 @@ def candidate_delete(*, candidate: Candidate, by: Any) -> None:
         if locked.user_id is not None:
             raise DomainError(
                 "candidate_joined",
-                "Ce candidat a déjà rejoint la session : il ne peut plus être supprimé.",
+                _("Ce candidat a déjà rejoint la session : il ne peut plus être supprimé."),
             )
         audit_record(
             action="candidate.delete",
@@ -187,13 +189,13 @@ def students_enrol(*, session: Session, student_ids: Iterable[int], by: Any) -> 
     with transaction.atomic():
         session = _lock_session(session)
         if not session.center.is_school:
-            raise DomainError("not_a_school", "L'ajout d'élèves est réservé aux établissements scolaires.")
+            raise DomainError("not_a_school", _("L'ajout d'élèves est réservé aux établissements scolaires."))
         if not wanted:
-            raise DomainError("no_student_selected", "Sélectionnez au moins un élève.")
+            raise DomainError("no_student_selected", _("Sélectionnez au moins un élève."))
         students = list(Student.objects.filter(center_id=session.center_id, pk__in=wanted))
         if len(students) != len(wanted):
             raise DomainError(
-                "student_not_found", "Un des élèves sélectionnés n'appartient pas à la liste de votre établissement."
+                "student_not_found", _("Un des élèves sélectionnés n'appartient pas à la liste de votre établissement.")
             )
         already = set(session.candidates.filter(student__in=students).values_list("student_id", flat=True))
         existing_keys = set(session.candidates.values_list("identity_key", "birth_date"))
@@ -246,7 +248,7 @@ def candidates_replace_from_import(*, session: Session, rows: Sequence[Candidate
         if session.candidates.filter(user__isnull=False).exists():
             raise DomainError(
                 "candidate_joined",
-                "Des candidats ont déjà rejoint la session : la liste ne peut plus être remplacée par un import.",
+                _("Des candidats ont déjà rejoint la session : la liste ne peut plus être remplacée par un import."),
             )
         seen: set[tuple[str, date]] = set()
         for data in rows:
@@ -254,7 +256,7 @@ def candidates_replace_from_import(*, session: Session, rows: Sequence[Candidate
             if key in seen:
                 raise DomainError("candidate_duplicate", f"{data.first_name} {data.last_name} : {DUPLICATE_MESSAGE}")
             seen.add(key)
-        removed, _ = session.candidates.all().delete()
+        removed, _by_model = session.candidates.all().delete()
         Candidate.objects.bulk_create([_build(session, data) for data in rows], batch_size=500)
         audit_record(action="candidate.import", by=by, session=session, removed=removed, imported=len(rows))
         session_touch(session)
@@ -268,10 +270,10 @@ def students_import(*, center: CertificationCenter, rows: Sequence[StudentData],
     Returns (created, updated).
     """
     if not center.is_school:
-        raise DomainError("not_a_school", "L'import d'élèves est réservé aux établissements scolaires.")
+        raise DomainError("not_a_school", _("L'import d'élèves est réservé aux établissements scolaires."))
     ines = [row.ine for row in rows]
     if len(set(ines)) != len(ines):
-        raise DomainError("student_duplicate_ine", "Le fichier contient plusieurs fois le même INE.")
+        raise DomainError("student_duplicate_ine", _("Le fichier contient plusieurs fois le même INE."))
     with transaction.atomic():
         CertificationCenter.objects.select_for_update().get(pk=center.pk)
         existing = {s.ine: s for s in Student.objects.select_for_update().filter(center=center, ine__in=ines)}
