@@ -85,13 +85,20 @@ CSV_HEADERS = [
     *[format_lazy(gettext_lazy("Compétence {code}"), code=code) for code in COMPETENCE_CODES],
     gettext_lazy("Commentaire jury pour le centre"),
 ]
+# Non-school centres only (schools have no billing mode), after the comment.
+BILLING_CSV_HEADERS = [gettext_lazy("Tarification part Pix"), gettext_lazy("Code de prépaiement")]
 
 
 def results_csv(session: Session) -> tuple[str, bytes]:
-    """The session's results as a spreadsheet expects them in France: UTF-8 with BOM, `;` separated, no formula."""
-    lines: list[list[object]] = [[str(header) for header in CSV_HEADERS]]  # in the downloader's language
+    """The session's results as a spreadsheet expects them in France: UTF-8 with BOM, `;` separated, no formula.
+
+    Non-school centres get the billing mode and prepayment code at the end of each line."""
+    with_billing = not session.center.is_school
+    headers = CSV_HEADERS + (BILLING_CSV_HEADERS if with_billing else [])
+    lines: list[list[object]] = [[str(header) for header in headers]]  # in the downloader's language
     for row in session_results(session):
         candidate = row.candidate
+        billing = [candidate.get_billing_mode_display(), candidate.prepayment_code] if with_billing else []
         lines.append(
             [
                 session.pk,
@@ -105,6 +112,7 @@ def results_csv(session: Session) -> tuple[str, bytes]:
                 row.pix_score,
                 *[level for _code, _name, level in row.levels],
                 row.certification.comment_for_center,
+                *billing,
             ]
         )
     return csv_filename(session), exports.csv_bytes(lines)
