@@ -13,7 +13,7 @@ from django.urls import reverse
 from finalisation.jury.resolution import auto_resolve_reports
 from finalisation.jury.services import session_publish
 from pixcertif.core.errors import DomainError
-from sessions_app.services.sessions import ensure_not_finalized
+from sessions_app.services.session_status import ensure_center_can_change
 from tests.factories import CandidateFactory, SessionFactory, UserFactory
 from tests.finalisation.builders import mark_finalised, take_test
 from tests.sessions_app.document_helpers import flat, pdf_pages_text
@@ -171,9 +171,9 @@ def test_a_domain_error_message_is_translated_and_keeps_its_code(session):
 
     session.status = "finalized"
     with translation.override("en"), pytest.raises(DomainError) as english_error:
-        ensure_not_finalized(session)
+        ensure_center_can_change(session)
     with translation.override("fr"), pytest.raises(DomainError) as french_error:
-        ensure_not_finalized(session)
+        ensure_center_can_change(session)
     assert english_error.value.code == french_error.value.code == "session_finalized"
     assert str(english_error.value).startswith("This session is finalised")
     assert str(french_error.value).startswith("Cette session est finalisée")
@@ -190,6 +190,7 @@ def test_a_domain_error_shown_by_a_view_is_in_the_request_language(client, pro_a
         "birth_date": "14/03/2010",
         "birth_country": "Belgique",
         "birth_city": "Liège",
+        "billing_mode": "free",
     }
     page = english(client).post(f"/sessions/{session.pk}/candidats/ajout", data)
     body = page.content.decode()
