@@ -46,9 +46,7 @@ def center_divisions(center: CertificationCenter) -> list[str]:
 
 def center_published_sessions(center: CertificationCenter) -> list[Session]:
     """The centre's published sessions, most recent first."""
-    return list(
-        Session.objects.filter(center=center, status=SessionStatus.PUBLISHED).order_by("-date", "-time", "-pk")
-    )
+    return list(Session.objects.filter(center=center, status=SessionStatus.PUBLISHED).order_by("-date", "-time", "-pk"))
 
 
 def _name_key(row: PupilResult) -> tuple:

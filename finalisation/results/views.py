@@ -212,9 +212,7 @@ def _with_download_cookie(request: HttpRequest, response: HttpResponse) -> HttpR
     """Tell the page's script the file has arrived (it shows "préparation en cours" until then)."""
     token = request.GET.get("jeton", "")
     if DOWNLOAD_TOKEN_RE.match(token):
-        response.set_cookie(
-            DOWNLOAD_COOKIE, token, max_age=120, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
-        )
+        response.set_cookie(DOWNLOAD_COOKIE, token, max_age=120, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
     return response
 
 
