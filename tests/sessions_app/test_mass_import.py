@@ -17,7 +17,7 @@ from pixcertif.core.models import AuditEvent
 from sessions_app import mass_import
 from sessions_app.models import Candidate, Session, SessionImport
 from sessions_app.services.mass_import import session_import_finalise, session_import_stage
-from tests.factories import CandidateFactory, CenterFactory, SessionFactory, UserFactory
+from tests.factories import CandidateFactory, CenterFactory, MembershipFactory, SessionFactory, UserFactory
 from tests.sessions_app.document_helpers import ods_rows
 from tests.sessions_app.ods_helpers import Formula, make_ods
 
@@ -144,7 +144,8 @@ def test_every_error_is_given_by_line_and_column_in_french(pro_center):
         "Ligne 3, colonne F « Surveillant(s) » : cette case est obligatoire.",
         "Ligne 3, colonne H « Nom de naissance » : cette case est obligatoire.",
         "Ligne 4, colonne D « Date de début (jj/mm/aaaa) » : une session ne peut pas être programmée dans le passé.",
-        "Ligne 5, colonne E « Heure de début (hh:mm) » : « 25:00 » n'est pas une heure valide (format attendu : hh:mm).",
+        "Ligne 5, colonne E « Heure de début (hh:mm) » : « 25:00 » n'est pas une heure valide "
+        "(format attendu : hh:mm).",
         "Ligne 5, colonne V « Code de prépaiement » : Le code de prépaiement est obligatoire pour une tarification "
         "« Prépayée ».",
         "Ligne 6 : même nom de naissance, prénom et date de naissance que la ligne 2 dans la même session.",
@@ -310,17 +311,14 @@ def test_nothing_is_written_when_one_session_started_meanwhile(pro_center, pro_a
 
 def test_an_expired_import_is_refused(pro_center, pro_admin):
     staged = stage(pro_center, pro_admin, line())
-    with time_machine.travel(timezone.now() + dt.timedelta(hours=3)):
-        with pytest.raises(DomainError) as error:
-            session_import_finalise(staged=staged, by=pro_admin)
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=3)), pytest.raises(DomainError) as error:
+        session_import_finalise(staged=staged, by=pro_admin)
     assert error.value.code == "import_expired"
     assert not Session.objects.exists()
 
 
 def test_another_user_cannot_see_or_finalise_my_import(client, pro_center, pro_admin):
     staged = stage(pro_center, pro_admin, line())
-    from tests.factories import MembershipFactory
-
     colleague = UserFactory()
     MembershipFactory(user=colleague, center=pro_center)
     client.force_login(colleague)
