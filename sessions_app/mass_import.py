@@ -408,7 +408,7 @@ def _check_existing(center, groups: dict[tuple, dict[str, Any]], numbers: dict[i
         where = "« Numéro de session préexistante »"
         if session is None:  # another centre's session says the same: it does not exist for this centre
             errors.append(LineError(line, where, f"la session {number} n'existe pas dans votre centre."))
-        elif session.is_finalized:
+        elif session.is_locked_for_center:
             errors.append(
                 LineError(line, where, f"la session {number} est finalisée : elle ne peut plus être modifiée.")
             )
