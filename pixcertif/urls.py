@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import JavaScriptCatalog
 
 from pixcertif.accounts.language import set_language
 
 admin.site.site_header = "Pix Certif — administration"
 admin.site.site_title = "Pix Certif"
-admin.site.index_title = "Équipe Pix"
+admin.site.index_title = gettext_lazy("Équipe Pix")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -30,7 +30,8 @@ def test_accept_language_is_honoured_on_the_first_visit(client, db):
 def test_the_footer_switcher_is_a_post_form_on_every_layout(client, admin_user):
     page = client.get("/connexion").content.decode()
     assert 'action="/i18n/setlang/"' in page and 'method="post"' in page
-    assert '<button type="submit" name="language" value="en" lang="en"' in page
+    assert '<button type="submit" name="language" value="en" lang="en" class="button-link">English</button>' in page
+    assert '<span class="language-current" lang="fr" aria-current="true">Français</span>' in page
     assert 'name="next" value="/connexion"' in page
     client.force_login(admin_user)
     assert 'action="/i18n/setlang/"' in client.get("/sessions/liste").content.decode()
