@@ -91,7 +91,7 @@ def student_reset_password(*, student: Student, by: Any) -> AccountSheetLine:
     Refused: a pupil without account, or whose account is the pupil's own (with an e-mail
     address: the pupil resets it from "Mot de passe oublié ?")."""
     with transaction.atomic():
-        student = Student.objects.select_for_update().select_related("center", "user").get(pk=student.pk)
+        student = Student.objects.select_for_update(of=("self",)).select_related("center", "user").get(pk=student.pk)
         _ensure_school(student.center)
         user = student.user
         if user is None:
