@@ -17,10 +17,12 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from finalisation.jury.scoring import session_score
 from pixcertif.core.audit import audit_record
 from sessions_app.models import CertificationChallenge, Challenge, IssueReport, Session
+from sessions_app.services.session_status import session_lock
 
 Condition = Callable[[Challenge], bool]
 
@@ -43,12 +45,12 @@ RULES: dict[str, Condition] = {
     "E12": _always,
 }
 
-NOTE_NEUTRALISED = "Résolu automatiquement ({code}) : la question {n} a été neutralisée."
-NOTE_RIGHT_ANSWER = (
+NOTE_NEUTRALISED = gettext_lazy("Résolu automatiquement ({code}) : la question {n} a été neutralisée.")
+NOTE_RIGHT_ANSWER = gettext_lazy(
     "Résolu automatiquement ({code}) : la question {n} a été répondue correctement, "
     "la neutralisation ne changerait rien."
 )
-NOTE_ALREADY = "Résolu automatiquement ({code}) : la question {n} était déjà neutralisée."
+NOTE_ALREADY = gettext_lazy("Résolu automatiquement ({code}) : la question {n} était déjà neutralisée.")
 
 
 def _question_of(report: IssueReport) -> CertificationChallenge | None:
@@ -94,7 +96,7 @@ def auto_resolve_reports(*, session: Session) -> int:
     """
     resolved = 0
     with transaction.atomic():
-        session = Session.objects.select_for_update().get(pk=session.pk)
+        session = session_lock(session.pk)
         reports = (
             IssueReport.objects.select_for_update()
             .filter(certification__candidate__session=session, resolved_at__isnull=True)

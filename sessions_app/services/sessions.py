@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pixcertif.accounts.models import CertificationCenter
 from pixcertif.core.audit import audit_record
@@ -14,16 +16,17 @@ from pixcertif.core.errors import DomainError
 from pixcertif.core.models import AuditEvent
 from sessions_app.codes import generate_access_code, generate_invigilator_password
 from sessions_app.models import Certification, Session, SessionStatus
+from sessions_app.services.session_status import ensure_center_can_change, session_lock
 
 MAX_CANDIDATES_PER_INVIGILATOR = 20
 
 
 def _unique_access_code() -> str:
-    for _ in range(50):
+    for _attempt in range(50):
         code = generate_access_code()
         if not Session.objects.filter(access_code=code, status=SessionStatus.CREATED).exists():
             return code
-    raise DomainError("access_code_exhausted", "Impossible de générer un code d'accès unique. Réessayez.")
+    raise DomainError("access_code_exhausted", _("Impossible de générer un code d'accès unique. Réessayez."))
 
 
 def session_create(
@@ -79,7 +82,7 @@ def session_create(
                 return session
         except IntegrityError:
             continue
-    raise DomainError("access_code_exhausted", "Impossible de générer un code d'accès unique. Réessayez.")
+    raise DomainError("access_code_exhausted", _("Impossible de générer un code d'accès unique. Réessayez."))
 
 
 def _session_created_with_token(center: CertificationCenter, form_token: str) -> Session | None:
@@ -89,20 +92,12 @@ def _session_created_with_token(center: CertificationCenter, form_token: str) ->
     return Session.objects.filter(center=center, pk__in=list(session_ids)).order_by("pk").first()
 
 
-def ensure_not_finalized(session: Session) -> None:
-    if session.is_finalized:
-        raise DomainError(
-            "session_finalized",
-            "Cette session est finalisée : elle est entre les mains de l'équipe Pix et ne peut plus être modifiée.",
-        )
-
-
 def ensure_not_started(session: Session, message: str | None = None) -> None:
-    ensure_not_finalized(session)
+    ensure_center_can_change(session)
     if session.is_started:
         raise DomainError(
             "session_started",
-            message or "Un candidat a déjà commencé son test : cette information ne peut plus être modifiée.",
+            message or _("Un candidat a déjà commencé son test : cette information ne peut plus être modifiée."),
         )
 
 
@@ -117,7 +112,9 @@ def session_touch(session: Session) -> None:
 EDITABLE_FIELDS = ("address", "room", "date", "time", "examiner", "description")
 FROZEN_ONCE_STARTED = ("address", "room", "date", "time", "examiner")
 _TEXT_FIELDS = ("address", "room", "examiner", "description")
-DELETE_STARTED_MESSAGE = "Il n'est plus possible de supprimer une session lorsqu'un candidat a déjà commencé son test."
+DELETE_STARTED_MESSAGE = gettext_lazy(
+    "Il n'est plus possible de supprimer une session lorsqu'un candidat a déjà commencé son test."
+)
 
 
 def session_has_started(session: Session) -> bool:
@@ -138,10 +135,11 @@ def session_update(*, session: Session, by: Any, **fields: Any) -> Session:
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        locked = Session.objects.select_for_update().filter(pk=session.pk).first()
-        if locked is None:
-            raise DomainError("session_deleted", "Cette session a été supprimée.")
-        ensure_not_finalized(locked)
+        try:
+            locked = session_lock(session.pk)
+        except Session.DoesNotExist:
+            raise DomainError("session_deleted", _("Cette session a été supprimée.")) from None
+        ensure_center_can_change(locked)
         changes: dict[str, dict[str, Any]] = {}
         for name, value in fields.items():
             if name in _TEXT_FIELDS:
@@ -155,8 +153,10 @@ def session_update(*, session: Session, by: Any, **fields: Any) -> Session:
         if frozen and session_has_started(locked):
             raise DomainError(
                 "session_started",
-                "Un candidat a déjà commencé son test : le site, la salle, la date, l'heure et les "
-                "surveillants ne peuvent plus être modifiés. Seules les observations peuvent encore l'être.",
+                _(
+                    "Un candidat a déjà commencé son test : le site, la salle, la date, l'heure et les "
+                    "surveillants ne peuvent plus être modifiés. Seules les observations peuvent encore l'être."
+                ),
             )
         for name, change in changes.items():
             setattr(locked, name, change["new"])
@@ -175,10 +175,11 @@ def session_delete(*, session: Session, by: Any) -> None:
     (`session_started`). Deleting a session already gone is not an error.
     """
     with transaction.atomic():
-        locked = Session.objects.select_for_update().filter(pk=session.pk).first()
-        if locked is None:
+        try:
+            locked = session_lock(session.pk)
+        except Session.DoesNotExist:
             return
-        ensure_not_finalized(locked)
+        ensure_center_can_change(locked)
         if session_has_started(locked):
             raise DomainError("session_started", DELETE_STARTED_MESSAGE)
         audit_record(
