@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from finalisation.results import recipients
@@ -16,11 +17,14 @@ from finalisation.results.forms import VerificationForm
 from finalisation.results.rows import ResultRow, published_certifications, results_csv, session_results
 from pixcertif import downloads, throttle
 from pixcertif.accounts.tenancy import center_required
+from pixcertif.core.audit import audit_record
 from sessions_app.competences import COMPETENCES
 from sessions_app.models import Certification, JuryStatus, Session, SessionStatus
 from sessions_app.selectors import session_for_center
 
-VERIFICATION_SCOPE = "certificate-verification"
+# Anyone may check a code (an employer, a whole class): loosely per address, tightly per account
+# when logged in. Codes have 24^8 values: 300 tries per 15 minutes find none.
+VERIFICATION_GUARD = throttle.Guard("certificate-verification", per_account=10, per_address=300)
 
 
 def _published_session_for_center(request: HttpRequest, session_id: int) -> Session:
@@ -107,10 +111,11 @@ def verification(request: HttpRequest) -> HttpResponse:
     """Anyone checks a certificate code. A lookup, not a change: the result is shown on the POST."""
     form = VerificationForm(request.POST or None)
     row = None
+    status = 200
     if request.method == "POST" and form.is_valid():
-        keys = throttle.throttle_keys(request)
-        if throttle.is_blocked(VERIFICATION_SCOPE, keys):
-            form.add_error(None, "Trop de tentatives. Réessayez dans quelques minutes.")
+        if VERIFICATION_GUARD.is_blocked(request):
+            form.add_error(None, _("Trop de tentatives. Réessayez dans quelques minutes."))
+            status = 429
         else:
             certification = (
                 published_certifications()
@@ -118,8 +123,13 @@ def verification(request: HttpRequest) -> HttpResponse:
                 .first()
             )
             if certification is None:
-                throttle.record_failure(VERIFICATION_SCOPE, keys)
-                form.add_error("code", "Aucune certification ne correspond à ce code de vérification.")
+                VERIFICATION_GUARD.record_failure(request)
+                audit_record(
+                    action="certificate.verification_failed",
+                    code=form.cleaned_data["code"],
+                    ip=throttle.client_ip(request),
+                )
+                form.add_error("code", _("Aucune certification ne correspond à ce code de vérification."))
             else:
                 row = ResultRow(certification)
-    return render(request, "results/verification.html", {"form": form, "row": row})
+    return render(request, "results/verification.html", {"form": form, "row": row}, status=status)
