@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pixcertif.accounts.language.AccountLanguageMiddleware",
     "pixcertif.accounts.middleware.TermsOfUseMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -159,8 +160,16 @@ AXES_CLIENT_IP_CALLABLE = "pixcertif.throttle.client_ip"
 # e.g. {"invigilator-entry": {"per_account": 10, "per_address": 300}, "login": {"per_address": 200}}.
 THROTTLE_LIMITS: dict[str, dict[str, int]] = {}
 
-LANGUAGE_CODE = "fr-fr"
-LANGUAGES = [("fr", "Français")]
+# French is the default and the reference wording; English is a full translation
+# (locale/en/LC_MESSAGES/django.po, compiled by `make run`/`make test`). The language comes from the
+# account (User.language, applied at login), else the `django_language` cookie set by the footer's
+# switcher, else Accept-Language, else French. URLs carry no language prefix.
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# English dates are day-first (dd/mm/yyyy), as in French: see pixcertif/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["pixcertif.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,6 @@
 import csv
 import datetime as dt
+import html
 import io
 import re
 
@@ -286,10 +287,32 @@ def test_an_unknown_code_shows_nothing(client, published):
     assert "Certification vérifiée" not in body
 
 
-@pytest.mark.parametrize("code", ["P-BCDF", "P-BCDFGHJKM", "P-BCDFGHJ0", "P-ABCDEFGH", "P-BCD FGH!"])
-def test_a_code_of_the_wrong_shape_is_a_form_error(client, db, code):
-    body = client.post(VERIFY, {"code": code}).content.decode()
-    assert "suivi de 8 caractères" in body
+@pytest.mark.parametrize("code", ["P-ZZZZZZZZ", "P-BCDFGHJ0", "P-ABCDEFGH", "zzzz 1111"])
+def test_a_well_shaped_code_that_does_not_exist_is_simply_unknown(client, published, results, code):
+    """Characters Pix never uses are no reason to explain the shape the person already typed."""
+    body = html.unescape(client.post(VERIFY, {"code": code}).content.decode())
+    assert "Aucune certification ne correspond à ce code de vérification." in body
+    assert "suivi de 8 caractères" not in body
+    assert "Certification vérifiée" not in body
+
+
+@pytest.mark.parametrize("code", ["P-BCDF", "P-BCDFGHJKM", "P-BCD FGH!", "Q-BCDFGHJK", "P_BCDFGHJK"])
+def test_a_code_of_the_wrong_shape_says_which_characters_a_code_uses(client, db, code):
+    body = html.unescape(client.post(VERIFY, {"code": code}).content.decode())
+    assert (
+        "Le code de vérification comporte « P- » suivi de 8 caractères : les chiffres 2 à 9 sauf 5, "
+        "et les lettres B C D F G H J K M P Q R T V W X Y, par exemple P-7KQ2MXBD."
+    ) in body
+    assert "Aucune certification" not in body
+
+
+def test_the_characters_the_shape_message_lists_are_those_codes_are_made_of():
+    from finalisation.jury.services import VERIFICATION_ALPHABET
+    from finalisation.results.forms import SHAPE_MESSAGE
+
+    letters = re.search(r"les lettres ([A-Z ]+),", str(SHAPE_MESSAGE)).group(1).split()
+    digits = [d for d in "0123456789" if 2 <= int(d) <= 9 and d != "5"]
+    assert sorted(VERIFICATION_ALPHABET) == sorted(digits + letters)
 
 
 def test_the_code_of_an_unpublished_session_is_unknown(client, published, results, staff):
