@@ -21,7 +21,7 @@ from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import ParagraphProperties, Style, TableColumnProperties, TextProperties
 from odf.table import Table, TableColumn, TableRow
 
-from pixcertif import exports
+from pixcertif import exports, imports
 from sessions_app.forms.enrolment import (
     RuleError,
     birth_date_error,
@@ -39,7 +39,9 @@ from sessions_app.services.enrolment import CandidateData
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 MAX_LINES = 5000
 MAX_COLUMNS = 64
-MAX_CONTENT_BYTES = 50 * 1024 * 1024  # content.xml once decompressed
+# content.xml once decompressed: a 5,000-line list written by LibreOffice or by us is ~6 MB; a
+# small file inflating further would pin a worker (a 50 MB XML costs seconds and ~400 MB to parse).
+MAX_CONTENT_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -240,11 +242,19 @@ def _open(data: bytes) -> ET.Element:
             info = archive.getinfo("content.xml")
             if mimetype != ODS_MIMETYPE:
                 raise OdsFileError(not_ods)
+            too_big = OdsFileError(
+                f"Le contenu du fichier est trop volumineux une fois décompressé "
+                f"({MAX_CONTENT_BYTES // (1024 * 1024)} Mo au maximum) : divisez la liste en plusieurs fichiers."
+            )
             if info.file_size > MAX_CONTENT_BYTES:
-                raise OdsFileError("Le contenu du fichier est trop volumineux une fois décompressé.")
-            content = archive.read(info)
+                raise too_big
+            with archive.open(info) as stream:  # never more than the size announced (checked above)
+                content = stream.read(MAX_CONTENT_BYTES + 1)
+            if len(content) > MAX_CONTENT_BYTES:
+                raise too_big
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError):
         raise OdsFileError(not_ods)
+    content, _marked = imports.mark_control_bytes(content)
     try:
         root = ET.fromstring(content, forbid_dtd=True)
     except (ET.ParseError, DefusedXmlException, ValueError):
@@ -330,6 +340,11 @@ def _check_line(
             errors.append(
                 LineError(line, _where(key, positions), "les formules ne sont pas acceptées : saisissez la valeur.")
             )
+            raw[key] = None  # type: ignore[assignment]
+            continue
+        control = imports.marked_control_character(str(value))
+        if control is not None:
+            errors.append(LineError(line, _where(key, positions), imports.control_character_message(control)))
             raw[key] = None  # type: ignore[assignment]
             continue
         raw[key] = str(value).strip()

@@ -13,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from pixcertif import imports
 from sessions_app.forms.enrolment import RuleError, birth_date_error, parse_date
 from sessions_app.normalize import normalize_name
 from sessions_app.services.enrolment import StudentData
@@ -63,6 +64,10 @@ def read_students(data: bytes) -> StudentsResult:
     text = decode(data)
     if not text.strip():
         raise StudentsFileError("Le fichier est vide.")
+    control = imports.find_control_character(text)
+    if control is not None:
+        line, column, char = control
+        raise StudentsFileError(f"Ligne {line}, colonne {column} : {imports.control_character_message(char)}")
     first_line = text.lstrip("\r\n").splitlines()[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
