@@ -25,6 +25,7 @@ from pixcertif.accounts.models import Attempt
 
 DEFAULT_LIMIT = 10
 DEFAULT_WINDOW = timedelta(minutes=15)
+UNKNOWN = "unknown"
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -36,17 +37,26 @@ def client_ip(request: HttpRequest) -> str:
     """
     from django.conf import settings
 
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote = _valid(request.META.get("REMOTE_ADDR", "")) or UNKNOWN
     proxies = getattr(settings, "PROXY_COUNT", 0) or 0
     if proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if forwarded:
-            candidate = forwarded[-min(proxies, len(forwarded))]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                return remote
+            return _valid(forwarded[-min(proxies, len(forwarded))]) or remote
     return remote
+
+
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """client_ip for django-axes, which stores it in an IP address column: None when unknown."""
+    address = client_ip(request)
+    return None if address == UNKNOWN else address
+
+
+def _valid(value: str) -> str:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)
