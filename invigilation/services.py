@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from invigilation.forms import parse_session_number
 from invigilation.models import InvigilatorAccess
 from pixcertif.core.audit import audit_record
-from pixcertif.core.errors import DomainError
 from sessions_app.models import Session
+from sessions_app.services.session_status import ensure_center_can_change, session_lock
 
 
 def invigilator_access_grant(*, session: Session, by: Any) -> InvigilatorAccess:
@@ -24,15 +24,14 @@ def invigilator_access_grant(*, session: Session, by: Any) -> InvigilatorAccess:
     Refused once the session is finalised. Entering again changes nothing (and is not audited twice).
     """
     with transaction.atomic():
-        session = Session.objects.select_for_update().get(pk=session.pk)
-        if session.is_finalized:
-            raise DomainError(
-                "session_finalized",
-                _(
-                    "Cette session est finalisée : elle est entre les mains de l'équipe Pix et ne peut plus "
-                    "être surveillée."
-                ),
-            )
+        session = session_lock(session.pk)
+        ensure_center_can_change(
+            session,
+            _(
+                "Cette session est finalisée : elle est entre les mains de l'équipe Pix et ne peut plus "
+                "être surveillée."
+            ),
+        )
         access, created = InvigilatorAccess.objects.get_or_create(user=by, session=session)
         if created:
             audit_record(action="invigilation.access_granted", by=by, session=session)

@@ -195,6 +195,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The help page's contact address (the guides' "Des questions ? certif@pix.fr").
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="certif@pix.fr")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Pix Certif <ne-pas-repondre@pixcertif.example>")
 
 # Security: safe defaults, HTTPS in production behind a reverse proxy.

@@ -112,6 +112,7 @@ def verification(request: HttpRequest) -> HttpResponse:
     form = VerificationForm(request.POST or None)
     row = None
     status = 200
+    cancelled = False
     if request.method == "POST" and form.is_valid():
         if VERIFICATION_GUARD.is_blocked(request):
             form.add_error(None, _("Trop de tentatives. Réessayez dans quelques minutes."))
@@ -119,7 +120,10 @@ def verification(request: HttpRequest) -> HttpResponse:
         else:
             certification = (
                 published_certifications()
-                .filter(verification_code=form.cleaned_data["code"], jury_status=JuryStatus.VALIDATED)
+                .filter(
+                    verification_code=form.cleaned_data["code"],
+                    jury_status__in=[JuryStatus.VALIDATED, JuryStatus.CANCELLED],
+                )
                 .first()
             )
             if certification is None:
@@ -130,6 +134,9 @@ def verification(request: HttpRequest) -> HttpResponse:
                     ip=throttle.client_ip(request),
                 )
                 form.add_error("code", _("Aucune certification ne correspond à ce code de vérification."))
+            elif certification.jury_status == JuryStatus.CANCELLED:
+                cancelled = True  # a real certificate the jury cancelled: say so, show nothing of it
             else:
                 row = ResultRow(certification)
-    return render(request, "results/verification.html", {"form": form, "row": row}, status=status)
+    context = {"form": form, "row": row, "cancelled": cancelled}
+    return render(request, "results/verification.html", context, status=status)

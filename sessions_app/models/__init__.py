@@ -1,4 +1,4 @@
-from sessions_app.models.candidate import Candidate, CandidateProfile, Sex, Student
+from sessions_app.models.candidate import BillingMode, Candidate, CandidateProfile, Sex, Student
 from sessions_app.models.certification import (
     AbortReason,
     Certification,
@@ -9,12 +9,13 @@ from sessions_app.models.certification import (
     IssueReport,
     JuryStatus,
 )
-from sessions_app.models.session import CENTER_STATUS_LABELS, LOCKED_STATUSES, Session, SessionStatus
+from sessions_app.models.mass_import import SessionImport
+from sessions_app.models.session import CENTER_STATUS_LABELS, Session, SessionStatus
 
 __all__ = [
     "CENTER_STATUS_LABELS",
-    "LOCKED_STATUSES",
     "AbortReason",
+    "BillingMode",
     "Candidate",
     "CandidateProfile",
     "Certification",
@@ -25,6 +26,7 @@ __all__ = [
     "IssueReport",
     "JuryStatus",
     "Session",
+    "SessionImport",
     "SessionStatus",
     "Sex",
     "Student",

@@ -27,6 +27,8 @@ ACCESS_KEY = "certifications_in_this_browser"
 # A whole class may share one address: the account is the tight limit, the address a loose one.
 ACCOUNT_LIMIT = 10
 ADDRESS_LIMIT = 300
+# Refusals of an answer that the end screen already explains.
+END_SCREEN_CODES = {"ended_by_invigilator", "test_finished", "session_finalized"}
 TOO_MANY = gettext_lazy(
     "Trop de tentatives infructueuses : patientez 15 minutes avant de réessayer, et vérifiez les "
     "informations avec votre surveillant."
@@ -102,7 +104,7 @@ def start(request: HttpRequest, candidate_id: int) -> HttpResponse:
     session = candidate.session
     certification = Certification.objects.filter(candidate=candidate).first()
     if certification is not None and (
-        certification.is_finished or session.is_finalized or _started_here(request, certification)
+        certification.is_finished or session.is_locked_for_center or _started_here(request, certification)
     ):
         return redirect("certifications:test", certification_id=certification.pk)
     profile = CandidateProfile.objects.filter(user=request.user).first()
@@ -110,7 +112,7 @@ def start(request: HttpRequest, candidate_id: int) -> HttpResponse:
     form = AccessCodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if session.is_finalized:
+        if session.is_locked_for_center:
             form.is_valid()
             form.add_error(None, _("Cette session est finalisée : il n'est plus possible de commencer le test."))
         elif _is_blocked(request, "certification-access-code"):
@@ -171,7 +173,7 @@ def test(request: HttpRequest, certification_id: int) -> HttpResponse:
     """The current question, or the end screen once the test is over."""
     certification = _own_certification(request, certification_id)
     session = certification.candidate.session
-    if certification.is_finished or session.is_finalized:
+    if certification.is_finished or session.is_locked_for_center:
         return render(request, "certifications/end.html", {"certification": certification, "session": session})
     if not _started_here(request, certification):
         messages.warning(
@@ -225,5 +227,8 @@ def answer(request: HttpRequest, certification_id: int) -> HttpResponse:
             skip=form.is_skip,
         )
     except DomainError as error:
-        messages.error(request, error.message)
+        # A test ended meanwhile (by the invigilator, by finalisation) is no mistake of the candidate's:
+        # the end screen says it once, in its own box, so no red message on top of it.
+        if error.code not in END_SCREEN_CODES:
+            messages.error(request, error.message)
     return redirect("certifications:test", certification_id=certification.pk)

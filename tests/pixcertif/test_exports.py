@@ -39,7 +39,12 @@ def test_the_csv_writer_neutralises_every_text_cell():
 
 @pytest.fixture
 def booby_trapped(session):
-    CandidateFactory(session=session, last_name='=HYPERLINK("http://evil.test";"clic")', first_name="@SUM(A1)")
+    CandidateFactory(
+        session=session,
+        last_name='=HYPERLINK("http://evil.test";"clic")',
+        first_name="@SUM(A1)",
+        billing_mode="free",  # the list's import requires it (centres other than schools)
+    )
     return session
 
 
