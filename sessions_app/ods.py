@@ -384,7 +384,8 @@ def candidate_from_cells(
     """One candidate from its cells' texts (None: a cell already refused), every rule checked;
     each mistake is appended to `errors` with its line and column. Shared by the session's list
     import and the mass import of sessions."""
-    before = len(errors)
+    # A cell already refused (a formula, a control character) counts as a mistake of the line.
+    before = len(errors) - sum(1 for text in raw.values() if text is None)
     values: dict[str, object] = {}
     for column in COLUMNS:
         text = raw.get(column.key, "")
