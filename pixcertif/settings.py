@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pixcertif.accounts.language.AccountLanguageMiddleware",
+    "pixcertif.accounts.middleware.PasswordChoiceMiddleware",
     "pixcertif.accounts.middleware.TermsOfUseMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE for the admin's <html lang>
                 "pixcertif.accounts.context_processors.current_center",
             ],
         },
@@ -150,6 +152,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# The login field holds an e-mail address or a username: both count for the account they name.
+AXES_USERNAME_CALLABLE = "pixcertif.accounts.usernames.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 # The client's address, read the same way by axes and by every other throttle: behind

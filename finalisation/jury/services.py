@@ -99,7 +99,8 @@ def session_publish(*, session: Session, by: Any) -> Session:
             names = ", ".join(c.candidate.full_name for c in unscored)
             raise DomainError(
                 "certification_unscored",
-                f"Session {session.pk} : impossible de publier, certification(s) sans score : {names}.",
+                _("Session %(number)s : impossible de publier, certification(s) sans score : %(names)s.")
+                % {"number": session.pk, "names": names},
             )
         unresolved = IssueReport.objects.filter(
             certification__candidate__session=session, resolved_at__isnull=True
@@ -107,7 +108,8 @@ def session_publish(*, session: Session, by: Any) -> Session:
         if unresolved:
             raise DomainError(
                 "reports_unresolved",
-                f"Session {session.pk} : impossible de publier, {unresolved} signalement(s) non résolu(s).",
+                _("Session %(number)s : impossible de publier, %(count)s signalement(s) non résolu(s).")
+                % {"number": session.pk, "count": unresolved},
             )
         for certification in certifications:
             if certification.jury_status == JuryStatus.VALIDATED and not certification.verification_code:
@@ -125,7 +127,7 @@ def _unique_verification_code() -> str:
         code = generate_verification_code()
         if not Certification.objects.filter(verification_code=code).exists():
             return code
-    raise DomainError("verification_code_exhausted", "Impossible de générer un code de vérification unique.")
+    raise DomainError("verification_code_exhausted", _("Impossible de générer un code de vérification unique."))
 
 
 def sessions_publish(*, sessions: list[Session], by: Any) -> tuple[list[Session], list[DomainError]]:
@@ -199,7 +201,7 @@ def issue_report_resolve(*, report: IssueReport, note: str, by: Any) -> IssueRep
     """Resolve a report with the jury's note (required). Resolving again replaces the note."""
     note = (note or "").strip()
     if not note:
-        raise DomainError("note_required", "Indiquez une note de résolution.")
+        raise DomainError("note_required", _("Indiquez une note de résolution."))
     with transaction.atomic():
         certification, session = _lock_certification(report.certification_id)
         report = IssueReport.objects.select_for_update().get(pk=report.pk)
@@ -288,7 +290,10 @@ def certification_comment(
     """Set the jury's comments for the candidate and for the centre (each at most 2000 characters)."""
     for_candidate, for_center = (for_candidate or "").strip(), (for_center or "").strip()
     if len(for_candidate) > COMMENT_MAX_LENGTH or len(for_center) > COMMENT_MAX_LENGTH:
-        raise DomainError("comment_too_long", f"Un commentaire ne peut pas dépasser {COMMENT_MAX_LENGTH} caractères.")
+        raise DomainError(
+            "comment_too_long",
+            _("Un commentaire ne peut pas dépasser %(max)s caractères.") % {"max": COMMENT_MAX_LENGTH},
+        )
     with transaction.atomic():
         certification, session = _lock_certification(certification.pk)
         if (certification.comment_for_candidate, certification.comment_for_center) == (for_candidate, for_center):

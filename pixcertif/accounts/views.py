@@ -1,18 +1,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pixcertif import throttle
 from pixcertif.accounts import services
-from pixcertif.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
+from pixcertif.accounts.forms import ChoosePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
 from pixcertif.accounts.tenancy import memberships_of, switch_center
 
 # django-axes locks an (account, address) pair after 5 failures; this is the ceiling per address
@@ -64,7 +65,7 @@ class LoginView(auth_views.LoginView):
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.info(request, "Vous êtes déconnecté(e).")
+    messages.info(request, _("Vous êtes déconnecté(e)."))
     return redirect("accounts:login")
 
 
@@ -81,9 +82,24 @@ def signup(request: HttpRequest) -> HttpResponse:
             last_name=form.cleaned_data["last_name"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Votre compte a été créé.")
+        messages.success(request, _("Votre compte a été créé."))
         return redirect(safe_next(request) or landing_url(user))
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose_password(request: HttpRequest) -> HttpResponse:
+    """First login with a one-time password: the account chooses its own password."""
+    if not request.user.must_change_password:
+        return redirect(safe_next(request) or landing_url(request.user))
+    form = ChoosePasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_choose_password(user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Votre mot de passe a été enregistré."))
+        return redirect(safe_next(request) or landing_url(request.user))
+    return render(request, "accounts/choose_password.html", {"form": form, "next": safe_next(request)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,7 +119,7 @@ def cgu(request: HttpRequest) -> HttpResponse:
         if request.POST.get("accept") == "on":
             services.user_accept_terms(user=request.user)
             return redirect(target)
-        error = "Vous devez accepter les conditions générales d'utilisation pour continuer."
+        error = _("Vous devez accepter les conditions générales d'utilisation pour continuer.")
     return render(request, "accounts/cgu.html", {"accepted": False, "next": target, "error": error})
 
 
@@ -115,7 +131,7 @@ def switch_center_view(request: HttpRequest) -> HttpResponse:
     except ValueError:
         center_id = -1
     if not switch_center(request, center_id):
-        messages.error(request, "Vous n'êtes pas membre de ce centre.")
+        messages.error(request, _("Vous n'êtes pas membre de ce centre."))
     return HttpResponseRedirect(reverse("sessions_app:list"))
 
 

@@ -231,7 +231,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
     def session_link(self, obj: JuryCertification) -> str:
         session = obj.candidate.session
         url = reverse("admin:finalisation_jurysession_change", args=[session.pk])
-        return format_html('<a href="{}">Session {} — {}</a>', url, session.pk, session.get_status_display())
+        return format_html(_('<a href="{}">Session {} — {}</a>'), url, session.pk, session.get_status_display())
 
     @admin.display(description=_("taux de réussite"))
     def rate_display(self, obj: JuryCertification) -> str:
@@ -330,15 +330,15 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
 
     @admin.action(description=_("Annuler les certifications sélectionnées"))
     def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, jury.certification_cancel, "Annulée(s)")
+        self._each(request, queryset, jury.certification_cancel, _("Annulée(s)"))
 
     @admin.action(description=_("Rejeter pour fraude les certifications sélectionnées"))
     def reject_for_fraud(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, jury.certification_reject_for_fraud, "Rejetée(s) pour fraude")
+        self._each(request, queryset, jury.certification_reject_for_fraud, _("Rejetée(s) pour fraude"))
 
     @admin.action(description=_("Rétablir le résultat calculé des certifications sélectionnées"))
     def reinstate(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, jury.certification_reinstate, "Rétablie(s)")
+        self._each(request, queryset, jury.certification_reinstate, _("Rétablie(s)"))
 
     # ---- buttons of one certification's page
 
@@ -518,12 +518,12 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
         return [
             path(
                 "<path:object_id>/questions/<int:row_id>/neutraliser/",
-                neutralisation(jury.challenge_neutralise, "La question {n} est neutralisée."),
+                neutralisation(jury.challenge_neutralise, _("La question {n} est neutralisée.")),
                 name=f"{prefix}_neutralise",
             ),
             path(
                 "<path:object_id>/questions/<int:row_id>/deneutraliser/",
-                neutralisation(jury.challenge_unneutralise, "La question {n} n'est plus neutralisée."),
+                neutralisation(jury.challenge_unneutralise, _("La question {n} n'est plus neutralisée.")),
                 name=f"{prefix}_unneutralise",
             ),
             path(
@@ -533,12 +533,12 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
             ),
             path(
                 "<path:object_id>/annuler/",
-                decision(jury.certification_cancel, "La certification est annulée."),
+                decision(jury.certification_cancel, _("La certification est annulée.")),
                 name=f"{prefix}_cancel",
             ),
             path(
                 "<path:object_id>/rejeter-pour-fraude/",
-                decision(jury.certification_reject_for_fraud, "La certification est rejetée pour fraude."),
+                decision(jury.certification_reject_for_fraud, _("La certification est rejetée pour fraude.")),
                 name=f"{prefix}_reject_for_fraud",
             ),
             path(
@@ -560,7 +560,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
             ),
             path(
                 "<path:object_id>/retablir/",
-                decision(jury.certification_reinstate, "Le résultat calculé est rétabli."),
+                decision(jury.certification_reinstate, _("Le résultat calculé est rétabli.")),
                 name=f"{prefix}_reinstate",
             ),
             *super().get_urls(),
