@@ -24,6 +24,7 @@ from odf.table import Table, TableColumn, TableRow
 from weasyprint import HTML
 
 from pixcertif import exports
+from pixcertif.core.id_documents import ACCEPTED_ID_DOCUMENTS
 from sessions_app.models import BillingMode, Candidate, Session
 from sessions_app.normalize import normalize_name
 
@@ -301,8 +302,12 @@ def invigilator_space_url() -> str:
 
 
 def invigilator_kit_pdf(session: Session) -> tuple[str, bytes]:
-    """The invigilator kit: the codes to enter the session and the steps of the day."""
-    context = {**session_header(session), "invigilator_space_url": invigilator_space_url()}
+    """The invigilator kit: the codes to enter the session, the steps of the day, the ID documents."""
+    context = {
+        **session_header(session),
+        "invigilator_space_url": invigilator_space_url(),
+        "id_documents": ACCEPTED_ID_DOCUMENTS,
+    }
     content = _render_pdf("documents/invigilator_kit.html", context)
     return f"kit-surveillant-session-{session.pk}.pdf", content
 
@@ -323,3 +328,27 @@ def student_accounts_pdf(*, center_name: str, lines: list, title: str) -> tuple[
     content = _render_pdf("documents/student_accounts.html", context)
     slug = slugify(title) or "eleves"
     return f"identifiants-{slug}.pdf", content
+
+
+# ---- the day's documents: candidate notice, instructions to read, fraud report --------------
+
+CERTIFICATIONS_PATH = "/certifications"
+
+
+def candidate_notice_pdf(session: Session) -> tuple[str, bytes]:
+    """ "Notice candidat" (to show on the board or by each computer): how to join the session. The
+    access code is not printed: the invigilator announces it when the test starts."""
+    context = {**session_header(session), "certifications_url": f"{settings.SITE_URL}{CERTIFICATIONS_PATH}"}
+    return f"notice-candidat-session-{session.pk}.pdf", _render_pdf("documents/candidate_notice.html", context)
+
+
+def candidate_instructions_pdf(session: Session) -> tuple[str, bytes]:
+    """ "Consignes à lire aux candidats", read aloud before the access code is announced."""
+    content = _render_pdf("documents/candidate_instructions.html", session_header(session))
+    return f"consignes-candidats-session-{session.pk}.pdf", content
+
+
+def fraud_report_pdf(session: Session) -> tuple[str, bytes]:
+    """ "PV de fraude": the editable form a C6 report ("Suspicion de fraude") needs, pre-filled."""
+    content = _render_pdf("documents/fraud_report.html", session_header(session), forms=True)
+    return f"pv-fraude-session-{session.pk}.pdf", content

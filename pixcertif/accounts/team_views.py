@@ -17,6 +17,7 @@ from pixcertif.accounts.forms import InviteForm, RoleForm
 from pixcertif.accounts.models import INVITATION_VALIDITY, Invitation, Membership
 from pixcertif.accounts.tenancy import center_required, get_for_center, switch_center
 from pixcertif.core.errors import DomainError
+from pixcertif.core.id_documents import ACCEPTED_ID_DOCUMENTS
 
 
 def _render_team(request: HttpRequest, invite_form: InviteForm | None = None, status: int = 200) -> HttpResponse:
@@ -186,4 +187,5 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def documentation(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/documentation.html", {"contact_email": settings.CONTACT_EMAIL})
+    context = {"contact_email": settings.CONTACT_EMAIL, "id_documents": ACCEPTED_ID_DOCUMENTS}
+    return render(request, "accounts/documentation.html", context)
