@@ -18,8 +18,8 @@ from sessions_app import mass_import
 from sessions_app.models import Candidate, Session, SessionImport
 from sessions_app.services.mass_import import session_import_finalise, session_import_stage
 from tests.factories import CandidateFactory, CenterFactory, MembershipFactory, SessionFactory, UserFactory
-from tests.sessions_app.document_helpers import ods_rows
 from tests.pixcertif.test_imports import rezipped
+from tests.sessions_app.document_helpers import ods_rows
 from tests.sessions_app.ods_helpers import Formula, make_ods
 
 HEADER = [c.header for c in mass_import.COLUMNS]
