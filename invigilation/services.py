@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from invigilation.forms import parse_session_number
 from invigilation.models import InvigilatorAccess
 from pixcertif.core.audit import audit_record
 from sessions_app.models import Session
@@ -35,3 +36,15 @@ def invigilator_access_grant(*, session: Session, by: Any) -> InvigilatorAccess:
         if created:
             audit_record(action="invigilation.access_granted", by=by, session=session)
         return access
+
+
+def invigilator_access_refused(*, session_number: str, by: Any, ip: str) -> None:
+    """Record a wrong (session number, password) pair: who tried, from where, on which number.
+
+    The session, when the number names one, is kept as a plain id so its jury sees the attempts.
+    """
+    number = parse_session_number(session_number)
+    session = Session.objects.filter(pk=number).only("pk", "center_id").first() if number is not None else None
+    audit_record(
+        action="invigilation.access_refused", by=by, session=session, session_number=session_number[:30], ip=ip
+    )

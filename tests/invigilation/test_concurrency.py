@@ -1,21 +1,20 @@
-"""Two invigilators acting at the same moment: row locks make the second a harmless repeat."""
+"""Two invigilators acting at the same moment: the second is a harmless repeat.
+
+PostgreSQL serialises them on the row (select_for_update); SQLite on the database file (every
+atomic block begins IMMEDIATE, see settings).
+"""
 
 from __future__ import annotations
 
 import threading
 
 import pytest
-from django.db import connection
 
 from pixcertif.core.models import AuditEvent
 from sessions_app.models import Candidate, CertificationState
 from sessions_app.services.certification import candidate_set_presence, certification_end_by_invigilator
 from tests.factories import CandidateFactory, SessionFactory, UserFactory
 from tests.invigilation.conftest import start
-
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks (select_for_update) need PostgreSQL; SQLite locks the file"
-)
 
 
 def run_together(action, count: int = 2) -> list[BaseException]:
