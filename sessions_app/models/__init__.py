@@ -7,7 +7,11 @@ from sessions_app.models.certification import (
     Challenge,
     ChallengeType,
     IssueReport,
+    IssueReportSource,
     JuryStatus,
+    LiveAlert,
+    LiveAlertOutcome,
+    LiveAlertStatus,
 )
 from sessions_app.models.session import CENTER_STATUS_LABELS, LOCKED_STATUSES, Session, SessionStatus
 
@@ -23,7 +27,11 @@ __all__ = [
     "Challenge",
     "ChallengeType",
     "IssueReport",
+    "IssueReportSource",
     "JuryStatus",
+    "LiveAlert",
+    "LiveAlertOutcome",
+    "LiveAlertStatus",
     "Session",
     "SessionStatus",
     "Sex",
