@@ -36,6 +36,8 @@ from sessions_app.models import (
     CertificationChallenge,
     CertificationState,
     Challenge,
+    LiveAlert,
+    LiveAlertStatus,
     Session,
 )
 from sessions_app.normalize import normalize_name
@@ -331,6 +333,9 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
                 session.save(update_fields=["started_at"])
         else:
             action = "certification.resumed"
+            if certification.last_seen_at is not None:  # a new page: its heartbeat starts again
+                certification.last_seen_at = None
+                certification.save(update_fields=["last_seen_at"])
         candidate.authorized_to_start = False
         candidate.authorized_at = None
         candidate.save(update_fields=["authorized_to_start", "authorized_at"])
@@ -440,6 +445,11 @@ def certification_answer(
                 "no_going_back", "Vous avez déjà répondu à cette question : il n'est pas possible d'y revenir."
             )
         _ensure_can_answer(certification)
+        if LiveAlert.objects.filter(certification=certification, status=LiveAlertStatus.OPEN).exists():
+            raise DomainError(
+                "alert_open",
+                _("Votre signalement est en cours de traitement : attendez la réponse de votre surveillant."),
+            )
         if index != certification.current_index:
             raise DomainError("invalid_index", "Répondez d'abord à la question affichée.")
         now = timezone.now()
