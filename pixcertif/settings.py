@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pixcertif.accounts.language.AccountLanguageMiddleware",
     "pixcertif.accounts.middleware.TermsOfUseMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -169,8 +170,16 @@ CERTIFICATION_CLOCK = {
     "ALERT_POLL_EVERY": timedelta(seconds=3),
 }
 
-LANGUAGE_CODE = "fr-fr"
-LANGUAGES = [("fr", "Français")]
+# French is the default and the reference wording; English is a full translation
+# (locale/en/LC_MESSAGES/django.po, compiled by `make run`/`make test`). The language comes from the
+# account (User.language, applied at login), else the `django_language` cookie set by the footer's
+# switcher, else Accept-Language, else French. URLs carry no language prefix.
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# English dates are day-first (dd/mm/yyyy), as in French: see pixcertif/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["pixcertif.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -196,6 +205,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The help page's contact address (the guides' "Des questions ? certif@pix.fr").
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="certif@pix.fr")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Pix Certif <ne-pas-repondre@pixcertif.example>")
 
 # Security: safe defaults, HTTPS in production behind a reverse proxy.

@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from pixcertif.accounts.language import set_language
 
 admin.site.site_header = "Pix Certif — administration"
 admin.site.site_title = "Pix Certif"
@@ -7,6 +10,9 @@ admin.site.index_title = "Équipe Pix"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The footer's language switcher (a POST) and the JavaScript strings of the active language.
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/js/", JavaScriptCatalog.as_view(packages=["pixcertif.accounts"]), name="javascript-catalog"),
     path("", include("pixcertif.accounts.urls")),  # login, sign-up, terms, password reset
     path("", include("pixcertif.accounts.team_urls")),  # team, invitations, documentation
     path("", include("sessions_app.urls")),  # sessions: list, create, edit, delete, details

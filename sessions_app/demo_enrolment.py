@@ -142,6 +142,10 @@ def _seed_pro(stdout) -> None:
             email=f"candidat{n:02d}@centre-pro.example",
             result_recipient_email="formation@centre-pro.example",
             extra_time_percentage=extra,
+            # Billing of a professional centre: one prepaid candidate shows the code; Marek needs an adjustment.
+            billing_mode=("prepaid" if n == 4 else "paid" if n % 2 else "free"),
+            prepayment_code=(f"PREPAYE-2026-{n:02d}" if n == 4 else ""),
+            needs_adjustment=n == 2,
         )
         try:
             candidate_add(session=session, data=data, by=admin)

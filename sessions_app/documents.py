@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import Style, TableColumnProperties, TableRowProperties, TextProperties
-from odf.table import Table, TableCell, TableColumn, TableRow
-from odf.text import P
+from odf.table import Table, TableColumn, TableRow
 from weasyprint import HTML
 
-from sessions_app.models import Candidate, IssueReport, IssueReportSource, Session
+from pixcertif import exports
+from sessions_app.models import BillingMode, Candidate, IssueReport, IssueReportSource, Session
 from sessions_app.normalize import normalize_name
 
 PARTICIPANTS_PER_PAGE = 20
@@ -45,6 +45,8 @@ class Participant:
     birth_date: str
     local_id: str
     extra_time: str
+    adjustment: str = ""  # "Oui" when the candidate needs an adjustment
+    billing: str = ""  # non-school centres: "Prépayée (CODE)", "Gratuite"…
 
 
 # ---- shared helpers ---------------------------------------------------------------------------
@@ -80,6 +82,14 @@ def _local_id(candidate: Candidate, is_school: bool) -> str:
     return candidate.external_id
 
 
+def billing_label(candidate: Candidate) -> str:
+    """ "Gratuite", "Payante", "Prépayée (code)"; empty for schools."""
+    if not candidate.billing_mode:
+        return ""
+    label = str(BillingMode(candidate.billing_mode).label)
+    return f"{label} ({candidate.prepayment_code})" if candidate.prepayment_code else label
+
+
 def participants(session: Session) -> list[Participant]:
     """Enrolled candidates sorted by birth name then first name (case and accents ignored), numbered."""
     is_school = session.center.is_school
@@ -95,6 +105,8 @@ def participants(session: Session) -> list[Participant]:
             birth_date=candidate.birth_date.strftime("%d/%m/%Y"),
             local_id=_local_id(candidate, is_school),
             extra_time=f"{candidate.extra_time_percentage} %" if candidate.extra_time_percentage else "",
+            adjustment=_("Oui") if candidate.needs_adjustment else "",
+            billing="" if is_school else billing_label(candidate),
         )
         for number, candidate in enumerate(candidates, start=1)
     ]
@@ -123,29 +135,16 @@ ATTENDANCE_COLUMNS = [
     gettext_lazy("Date de naissance (format : jj/mm/aaaa)"),
     gettext_lazy("Identifiant local"),
     gettext_lazy("Temps majoré ?"),
+    gettext_lazy("Aménagement ?"),
     gettext_lazy("Signature"),
 ]
-
-
-def _ods_cell(value: str | int = "", *, style: Style | None = None, span: int = 1) -> TableCell:
-    attrs: dict[str, Any] = {}
-    if style is not None:
-        attrs["stylename"] = style
-    if span > 1:
-        attrs["numbercolumnsspanned"] = span
-    if isinstance(value, int):
-        cell = TableCell(valuetype="float", value=value, **attrs)
-    else:
-        cell = TableCell(valuetype="string", **attrs)
-    if value != "":
-        cell.addElement(P(text=str(value)))
-    return cell
+BILLING_COLUMN = gettext_lazy("Tarification part Pix")
 
 
 def _ods_row(*values: str | int, style: Style | None = None, row_style: Style | None = None) -> TableRow:
     row = TableRow(stylename=row_style) if row_style is not None else TableRow()
     for value in values:
-        row.addElement(_ods_cell(value, style=style))
+        row.addElement(exports.ods_cell(value, style=style))
     return row
 
 
@@ -160,7 +159,8 @@ def attendance_sheet_ods(session: Session) -> tuple[str, bytes]:
     tall = Style(name="SignatureRow", family="table-row")
     tall.addElement(TableRowProperties(rowheight="0.9cm", useoptimalrowheight="false"))
     doc.automaticstyles.addElement(tall)
-    widths = ["1cm", "4.5cm", "4cm", "4.2cm", "3.5cm", "2.8cm", "5cm"]
+    is_school = session.center.is_school
+    widths = ["1cm", "4.5cm", "4cm", "4.2cm", "3.5cm", "2.8cm", "2.8cm", *([] if is_school else ["4cm"]), "5cm"]
     table = Table(name=_("Feuille d'émargement"))
     for index, width in enumerate(widths):
         column_style = Style(name=f"Column{index}", family="table-column")
@@ -177,8 +177,12 @@ def attendance_sheet_ods(session: Session) -> tuple[str, bytes]:
     table.addElement(_ods_row(_("Nom du site"), session.address, "", _("Signature des surveillant(s) :")))
     table.addElement(_ods_row(_("Nom de la salle"), session.room))
     table.addElement(_ods_row(_("Participants"), style=bold))
-    table.addElement(_ods_row(*[str(label) for label in ATTENDANCE_COLUMNS], style=bold))
+    labels = [str(label) for label in ATTENDANCE_COLUMNS]
+    if not is_school:  # schools never see a billing mode
+        labels.insert(-1, str(BILLING_COLUMN))
+    table.addElement(_ods_row(*labels, style=bold))
     for participant in participants(session):
+        billing = [] if is_school else [participant.billing]
         table.addElement(
             _ods_row(
                 participant.number,
@@ -187,6 +191,8 @@ def attendance_sheet_ods(session: Session) -> tuple[str, bytes]:
                 participant.birth_date,
                 participant.local_id,
                 participant.extra_time,
+                participant.adjustment,
+                *billing,
                 "",
                 row_style=tall,
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,20 +19,24 @@ from defusedxml import ElementTree as ET
 from odf.namespaces import OFFICENS, TABLENS, TEXTNS
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import ParagraphProperties, Style, TableColumnProperties, TextProperties
-from odf.table import Table, TableCell, TableColumn, TableRow
-from odf.text import P
+from odf.table import Table, TableColumn, TableRow
 
+from pixcertif import exports
 from sessions_app.forms.enrolment import (
     RuleError,
+    billing_errors,
     birth_date_error,
     birthplace_errors,
     clean_birthplace,
+    parse_billing_mode,
     parse_date,
     parse_email,
     parse_extra_time,
     parse_sex,
+    parse_yes_no,
 )
-from sessions_app.models import Candidate, Session
+from sessions_app.models import BillingMode, Candidate, Session
+from sessions_app.models.candidate import PREPAYMENT_CODE_MAX_LENGTH
 from sessions_app.normalize import normalize_name
 from sessions_app.services.enrolment import CandidateData
 
@@ -67,9 +71,21 @@ COLUMNS: list[Column] = [
     Column("email", "E-mail de convocation"),
     Column("result_recipient_email", "E-mail du destinataire des résultats"),
     Column("extra_time_percentage", "Temps majoré (%)", False, ("temps majore",)),
+    Column("needs_adjustment", "Besoin d'un aménagement (oui/non)", False, ("besoin d un amenagement", "amenagement")),
+    # Only non-school centres import candidates: the billing mode is required, in French words.
+    Column("billing_mode", "Tarification part Pix", True, ("tarification",)),
+    Column("prepayment_code", "Code de prépaiement", False),
 ]
+BILLING_LABELS = {mode.value: str(mode.label) for mode in BillingMode}
 _BY_KEY = {c.key: c for c in COLUMNS}
-MAX_LENGTHS = {"last_name": 255, "first_name": 255, "birth_city": 255, "birth_country": 255, "external_id": 255}
+MAX_LENGTHS = {
+    "last_name": 255,
+    "first_name": 255,
+    "birth_city": 255,
+    "birth_country": 255,
+    "external_id": 255,
+    "prepayment_code": PREPAYMENT_CODE_MAX_LENGTH,
+}
 
 
 def _header_key(text: str) -> str:
@@ -120,16 +136,16 @@ class OdsFileError(ValueError):
 # ---------------------------------------------------------------- writing
 
 
-def _cell(value: object = "", style: Style | None = None) -> TableCell:
-    attrs = {"stylename": style} if style is not None else {}
-    if isinstance(value, int) and not isinstance(value, bool):
-        cell = TableCell(valuetype="float", value=value, **attrs)
-        cell.addElement(P(text=str(value)))
-        return cell
-    cell = TableCell(valuetype="string", **attrs)
-    if value not in ("", None):
-        cell.addElement(P(text=str(value)))
-    return cell
+def cell_text(candidate: Candidate, key: str) -> object:
+    """What the spreadsheet shows of one field: dates jj/mm/aaaa, French labels, oui/non."""
+    value = getattr(candidate, key)
+    if key == "billing_mode":
+        return BILLING_LABELS.get(value, "")
+    if key == "needs_adjustment":
+        return "oui" if value else "non"
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return value if value is not None else ""
 
 
 def write_candidates(candidates: Iterable[Candidate]) -> bytes:
@@ -146,15 +162,12 @@ def write_candidates(candidates: Iterable[Candidate]) -> bytes:
     table.addElement(TableColumn(stylename=wide, numbercolumnsrepeated=len(COLUMNS)))
     header = TableRow()
     for column in COLUMNS:
-        header.addElement(_cell(column.header, bold))
+        header.addElement(exports.ods_cell(column.header, style=bold))
     table.addElement(header)
     for candidate in candidates:
         row = TableRow()
         for column in COLUMNS:
-            value = getattr(candidate, column.key)
-            if isinstance(value, date):
-                value = value.strftime("%d/%m/%Y")
-            row.addElement(_cell(value if value is not None else ""))
+            row.addElement(exports.ods_cell(cell_text(candidate, column.key)))
         table.addElement(row)
     doc.spreadsheet.addElement(table)
     out = io.BytesIO()
@@ -210,7 +223,7 @@ def _cell_value(cell: ET.Element) -> object:
             if value_type == "percentage":
                 number *= 100
             return str(round(number)) if abs(number - round(number)) < 1e-9 else str(number)
-    return "\n".join(_text_of(p) for p in cell if p.tag == f"{_X}p").strip()
+    return exports.unsafe_cell("\n".join(_text_of(p) for p in cell if p.tag == f"{_X}p").strip())
 
 
 def _row_elements(parent: ET.Element) -> Iterator[ET.Element]:
@@ -334,17 +347,29 @@ def _where(key: str, positions: dict[str, int]) -> str:
 def _check_line(
     line: int, cells: list[object], positions: dict[str, int], errors: list[LineError]
 ) -> CandidateData | None:
-    before = len(errors)
-    raw: dict[str, str] = {}
+    raw: dict[str, str | None] = {}
     for key, index in positions.items():
         value = cells[index] if index < len(cells) else ""
         if value is _FORMULA:
             errors.append(
                 LineError(line, _where(key, positions), "les formules ne sont pas acceptées : saisissez la valeur.")
             )
-            raw[key] = None  # type: ignore[assignment]
+            raw[key] = None
             continue
         raw[key] = str(value).strip()
+    return candidate_from_cells(line, raw, lambda key: _where(key, positions), errors)
+
+
+def candidate_from_cells(
+    line: int,
+    raw: dict[str, str | None],
+    where: Callable[[str], str],
+    errors: list[LineError],
+) -> CandidateData | None:
+    """One candidate from its cells' texts (None: a cell already refused), every rule checked;
+    each mistake is appended to `errors` with its line and column. Shared by the session's list
+    import and the mass import of sessions."""
+    before = len(errors)
     values: dict[str, object] = {}
     for column in COLUMNS:
         text = raw.get(column.key, "")
@@ -352,21 +377,21 @@ def _check_line(
             continue
         if not text:
             if column.required:
-                errors.append(LineError(line, _where(column.key, positions), "cette case est obligatoire."))
-            values[column.key] = None if column.key == "extra_time_percentage" else ""
+                errors.append(LineError(line, where(column.key), "cette case est obligatoire."))
+            values[column.key] = _EMPTY.get(column.key, "")
             continue
         limit = MAX_LENGTHS.get(column.key)
         if limit and len(text) > limit:
-            errors.append(LineError(line, _where(column.key, positions), f"{limit} caractères au maximum."))
+            errors.append(LineError(line, where(column.key), f"{limit} caractères au maximum."))
             continue
         try:
             values[column.key] = _convert(column.key, text)
         except RuleError as error:
-            errors.append(LineError(line, _where(column.key, positions), str(error)))
+            errors.append(LineError(line, where(column.key), str(error)))
     if len(errors) == before and values.get("birth_date"):
         problem = birth_date_error(values["birth_date"])  # type: ignore[arg-type]
         if problem:
-            errors.append(LineError(line, _where("birth_date", positions), problem))
+            errors.append(LineError(line, where("birth_date"), problem))
     if len(errors) == before:
         place = {
             "country": values.get("birth_country", ""),
@@ -375,12 +400,21 @@ def _check_line(
             "city": values.get("birth_city", ""),
         }
         for key, message in birthplace_errors(**place).items():
-            errors.append(LineError(line, _where(key, positions), message))
+            errors.append(LineError(line, where(key), message))
         if len(errors) == before:
             values.update(clean_birthplace(**place))
+    if len(errors) == before:
+        problems = billing_errors(
+            mode=str(values.get("billing_mode", "")), code=str(values.get("prepayment_code", "")), required=True
+        )
+        for key, message in problems.items():
+            errors.append(LineError(line, where(key), message))
     if len(errors) != before:
         return None
     return CandidateData(**values)  # type: ignore[arg-type]
+
+
+_EMPTY: dict[str, object] = {"extra_time_percentage": None, "needs_adjustment": False}
 
 
 def _convert(key: str, text: str) -> object:
@@ -392,6 +426,10 @@ def _convert(key: str, text: str) -> object:
         return parse_email(text)
     if key == "extra_time_percentage":
         return parse_extra_time(text)
+    if key == "needs_adjustment":
+        return parse_yes_no(text)
+    if key == "billing_mode":
+        return parse_billing_mode(text)
     if key in {"birth_insee_code", "birth_postal_code"} and text.isdigit() and len(text) < 5:
         return text.zfill(5)  # a code typed as a number lost its leading zero (01000)
     return text

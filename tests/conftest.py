@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from pixcertif.accounts.models import CertificationCenter, Membership
+from pixcertif.core.catalogue import compile_catalogues
 from tests.factories import CenterFactory, MembershipFactory, ProfileFactory, SessionFactory, UserFactory
+
+
+def pytest_configure(config):
+    """`pytest` alone sees the English catalogue: compile any .po whose .mo is missing or older."""
+    compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Every test starts in French (the default), whatever language an earlier test activated."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -31,6 +31,8 @@ PUBLIC = {
     "results:recipient",
     "results:recipient_results",
     "results:verification_result",
+    "set_language",
+    "javascript-catalog",
 }
 
 

@@ -5,9 +5,15 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from finalisation.jury.services import VERIFICATION_ALPHABET, VERIFICATION_LENGTH, VERIFICATION_PREFIX
+from finalisation.jury.services import VERIFICATION_LENGTH, VERIFICATION_PREFIX
 
-CODE_RE = re.compile(rf"^[{VERIFICATION_ALPHABET}]{{{VERIFICATION_LENGTH}}}$")
+# The shape a person recognises: 8 letters or digits. A well-shaped code made of characters Pix never
+# uses (P-ZZZZZZZZ) is simply unknown; only a code of another shape gets the description below.
+CODE_SHAPE_RE = re.compile(rf"^[A-Z0-9]{{{VERIFICATION_LENGTH}}}$")
+SHAPE_MESSAGE = _(
+    "Le code de vérification comporte « P- » suivi de 8 caractères : les chiffres 2 à 9 sauf 5, "
+    "et les lettres B C D F G H J K M P Q R T V W X Y, par exemple P-7KQ2MXBD."
+)
 
 
 class VerificationForm(forms.Form):
@@ -23,12 +29,6 @@ class VerificationForm(forms.Form):
         value = re.sub(r"\s+", "", self.cleaned_data["code"]).upper()
         if value.startswith(VERIFICATION_PREFIX):
             value = value[len(VERIFICATION_PREFIX) :]
-        if not CODE_RE.match(value):
-            raise forms.ValidationError(
-                _(
-                    "Le code de vérification comporte « P- » suivi de 8 caractères (lettres et chiffres), "
-                    "par exemple P-7KQ2MXBD."
-                ),
-                code="invalid",
-            )
+        if not CODE_SHAPE_RE.match(value):
+            raise forms.ValidationError(SHAPE_MESSAGE, code="invalid")
         return VERIFICATION_PREFIX + value

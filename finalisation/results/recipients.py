@@ -14,7 +14,9 @@ from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
+from pixcertif.accounts.language import recipient_language
 from sessions_app.models import Candidate, Session
 
 LINK_VALIDITY = timedelta(days=30)
@@ -53,8 +55,10 @@ def read_recipient_token(token: str) -> tuple[int, str]:
 def recipients_of(session: Session) -> dict[str, list[Candidate]]:
     """Distinct recipient addresses (case-insensitive) of the candidates who took the test."""
     grouped: dict[str, list[Candidate]] = {}
-    candidates = Candidate.objects.filter(session=session, certification__isnull=False).exclude(
-        result_recipient_email=""
+    candidates = (
+        Candidate.objects.filter(session=session, certification__isnull=False)
+        .exclude(result_recipient_email="")
+        .select_related("user")
     )
     for candidate in candidates.order_by("last_name", "first_name", "pk"):
         grouped.setdefault(normalize_email(candidate.result_recipient_email), []).append(candidate)
@@ -67,8 +71,11 @@ def send_recipient_emails(session: Session) -> int:
     for email, candidates in recipients_of(session).items():
         link = settings.SITE_URL + reverse("results:recipient", args=[recipient_token(session=session, email=email)])
         context = {"session": session, "candidates": candidates, "link": link, "validity_days": LINK_VALIDITY.days}
-        subject = render_to_string("results/email/recipient_subject.txt", context).strip()
-        body = render_to_string("results/email/recipient.txt", context)
+        # The recipient's account language, else the candidates' (a school's address has no account).
+        users = [candidate.user for candidate in candidates]
+        with translation.override(recipient_language(email, users=users)):
+            subject = render_to_string("results/email/recipient_subject.txt", context).strip()
+            body = render_to_string("results/email/recipient.txt", context)
         messages.append(EmailMessage(subject=subject, body=body, to=[email]))
     if messages:
         get_connection().send_messages(messages)

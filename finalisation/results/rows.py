@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from pixcertif import exports
 from sessions_app.competences import COMPETENCE_CODES, COMPETENCE_NAMES
 from sessions_app.models import Certification, JuryStatus, Session, SessionStatus
 
@@ -84,16 +83,20 @@ CSV_HEADERS = [
     *[f"Compétence {code}" for code in COMPETENCE_CODES],
     "Commentaire jury pour le centre",
 ]
+# Non-school centres only (schools have no billing mode), after the comment.
+BILLING_CSV_HEADERS = ["Tarification part Pix", "Code de prépaiement"]
 
 
 def results_csv(session: Session) -> tuple[str, bytes]:
-    """The session's results as a spreadsheet expects them in France: UTF-8 with BOM, `;` separated."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
+    """The session's results as a spreadsheet expects them in France: UTF-8 with BOM, `;` separated, no formula.
+
+    Non-school centres get the billing mode and prepayment code at the end of each line."""
+    with_billing = not session.center.is_school
+    lines: list[list[object]] = [CSV_HEADERS + (BILLING_CSV_HEADERS if with_billing else [])]
     for row in session_results(session):
         candidate = row.candidate
-        writer.writerow(
+        billing = [candidate.get_billing_mode_display(), candidate.prepayment_code] if with_billing else []
+        lines.append(
             [
                 session.pk,
                 row.certification.pk,
@@ -106,6 +109,7 @@ def results_csv(session: Session) -> tuple[str, bytes]:
                 row.pix_score,
                 *[level for _code, _name, level in row.levels],
                 row.certification.comment_for_center,
+                *billing,
             ]
         )
-    return csv_filename(session), ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_filename(session), exports.csv_bytes(lines)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from finalisation.results import recipients
@@ -110,7 +111,7 @@ def verification(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         keys = throttle.throttle_keys(request)
         if throttle.is_blocked(VERIFICATION_SCOPE, keys):
-            form.add_error(None, "Trop de tentatives. Réessayez dans quelques minutes.")
+            form.add_error(None, _("Trop de tentatives. Réessayez dans quelques minutes."))
         else:
             certification = (
                 published_certifications()
@@ -119,7 +120,7 @@ def verification(request: HttpRequest) -> HttpResponse:
             )
             if certification is None:
                 throttle.record_failure(VERIFICATION_SCOPE, keys)
-                form.add_error("code", "Aucune certification ne correspond à ce code de vérification.")
+                form.add_error("code", _("Aucune certification ne correspond à ce code de vérification."))
             else:
                 row = ResultRow(certification)
     return render(request, "results/verification.html", {"form": form, "row": row})

@@ -6,9 +6,11 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from pixcertif.accounts.language import language_of
 from pixcertif.accounts.models import Membership, User
 
 DUPLICATE_EMAIL = _(
@@ -120,6 +122,11 @@ class ResetRequestForm(PasswordResetForm):
 
     def get_users(self, email: str):
         return User.objects.filter(email__iexact=email, is_active=True)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs) -> None:
+        """The reset e-mail in the account's language (French when it never chose one)."""
+        with translation.override(language_of(context.get("user"))):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class NewPasswordForm(SetPasswordForm):

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-EXEMPT_PREFIXES = ("/cgu", "/deconnexion", "/static/", "/mentions-legales", "/accessibilite", "/admin/")
+EXEMPT_PREFIXES = ("/cgu", "/deconnexion", "/static/", "/mentions-legales", "/accessibilite", "/admin/", "/i18n/")
 
 
 class TermsOfUseMiddleware:

@@ -48,6 +48,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
     cgu_accepted_at = models.DateTimeField(_("CGU acceptées le"), null=True, blank=True)
+    # The interface and e-mail language of the account ("" = not chosen yet: French for e-mails).
+    language = models.CharField(
+        _("langue"), max_length=8, choices=[("fr", "Français"), ("en", "English")], blank=True, default=""
+    )
 
     objects = UserManager()
 

@@ -15,9 +15,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pixcertif.accounts.language import recipient_language
 from pixcertif.accounts.models import INVITATION_VALIDITY, CertificationCenter, Invitation, Membership, User
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
@@ -57,8 +58,10 @@ def _send_invitation_email(invitation: Invitation, by: Any) -> None:
         "url": invitation_url(invitation),
         "validity_days": INVITATION_VALIDITY.days,
     }
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-    body = render_to_string("accounts/email/invitation.txt", context)
+    # In the invitee's language when they have an account, else in the inviting person's.
+    with translation.override(recipient_language(invitation.email, fallback=translation.get_language())):
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation.txt", context)
     try:
         send_mail(subject, body, None, [invitation.email], fail_silently=False)
     except (smtplib.SMTPException, OSError) as error:

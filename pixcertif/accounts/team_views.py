@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -185,4 +186,4 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def documentation(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/documentation.html")
+    return render(request, "accounts/documentation.html", {"contact_email": settings.CONTACT_EMAIL})

@@ -15,9 +15,10 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sessions_app.models import Candidate, Sex
+from sessions_app.models import BillingMode, Candidate, Sex
+from sessions_app.models.candidate import PREPAYMENT_CODE_MAX_LENGTH
 from sessions_app.normalize import normalize_name
-from sessions_app.services.enrolment import CandidateData
+from sessions_app.services.enrolment import PREPAYMENT_CODE_REQUIRED_MESSAGE, CandidateData
 
 BIRTH_DATE_MIN = date(1900, 1, 1)
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -78,6 +79,49 @@ def parse_email(value: str) -> str:
         except ValidationError:
             raise RuleError(f"« {value} » n'est pas une adresse e-mail valide.")
     return value
+
+
+_BILLING_WORDS = {
+    "gratuite": BillingMode.FREE,
+    "gratuit": BillingMode.FREE,
+    "payante": BillingMode.PAID,
+    "payant": BillingMode.PAID,
+    "prepayee": BillingMode.PREPAID,
+    "prepaye": BillingMode.PREPAID,
+}
+_YES = {"oui", "o", "x", "1", "vrai", "yes", "true"}
+_NO = {"non", "n", "0", "faux", "no", "false"}
+
+
+def parse_billing_mode(value: str) -> str:
+    """ "Gratuite", "Payante" or "Prépayée" (case and accents ignored) → a BillingMode value."""
+    mode = _BILLING_WORDS.get(normalize_name(value))
+    if mode is None:
+        raise RuleError(f"« {value} » n'est pas une tarification valide : indiquez Gratuite, Payante ou Prépayée.")
+    return mode
+
+
+def parse_yes_no(value: str) -> bool:
+    """ "oui"/"non" (also x, 1, 0); empty is "non"."""
+    normalized = normalize_name(value)
+    if not normalized or normalized in _NO:
+        return False
+    if normalized in _YES:
+        return True
+    raise RuleError(f"« {value} » : indiquez oui ou non.")
+
+
+def billing_errors(*, mode: str, code: str, required: bool) -> dict[str, str]:
+    """The billing rules of a non-school centre; keys are field names."""
+    if not mode:
+        return {"billing_mode": "La tarification part Pix est obligatoire."} if required else {}
+    if len(code) > PREPAYMENT_CODE_MAX_LENGTH:
+        return {"prepayment_code": f"Le code de prépaiement fait au plus {PREPAYMENT_CODE_MAX_LENGTH} caractères."}
+    if mode == BillingMode.PREPAID and not code:
+        return {"prepayment_code": PREPAYMENT_CODE_REQUIRED_MESSAGE}
+    if mode != BillingMode.PREPAID and code:
+        return {"prepayment_code": "Le code de prépaiement ne s'indique que pour une tarification « Prépayée »."}
+    return {}
 
 
 def is_france(country: str) -> bool:
@@ -155,9 +199,35 @@ class CandidateForm(forms.Form):
         max_value=99,
         help_text=_("Un pourcentage entier entre 1 et 99, par exemple 33."),
     )
+    needs_adjustment = forms.BooleanField(
+        label=_("Besoin d'un aménagement"),
+        required=False,
+        help_text=_(
+            "Situation de handicap demandant plus qu'un temps majoré : le test ne proposera que des questions "
+            "sans image, simulateur, fichier à télécharger ni mode focus."
+        ),
+    )
+    billing_mode = forms.ChoiceField(label=_("Tarification part Pix"), choices=[("", "—"), *BillingMode.choices])
+    prepayment_code = forms.CharField(
+        label=_("Code de prépaiement"),
+        required=False,
+        max_length=PREPAYMENT_CODE_MAX_LENGTH,
+        help_text=_("Obligatoire pour une tarification « Prépayée »."),
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    BILLING_FIELDS = ("billing_mode", "prepayment_code")
+
+    def __init__(self, *args, billing: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.billing = billing
+        if not billing:  # schools never see the billing mode
+            for name in self.BILLING_FIELDS:
+                del self.fields[name]
+        else:
+            self.fields["billing_mode"].error_messages["required"] = _("La tarification part Pix est obligatoire.")
+            self.fields["prepayment_code"].error_messages["max_length"] = _(
+                "Le code de prépaiement fait au plus %(limit_value)d caractères."
+            )
         self.fields["birth_date"].error_messages["invalid"] = _("Saisissez une date valide (jj/mm/aaaa).")
         self.fields["extra_time_percentage"].error_messages.update(
             {
@@ -170,9 +240,9 @@ class CandidateForm(forms.Form):
             self.fields[name].error_messages["invalid"] = _("Saisissez une adresse e-mail valide.")
 
     @classmethod
-    def for_candidate(cls, candidate: Candidate, data=None) -> CandidateForm:
+    def for_candidate(cls, candidate: Candidate, data=None, *, billing: bool = True) -> CandidateForm:
         initial = {name: getattr(candidate, name) for name in cls.base_fields}
-        return cls(data=data, initial=initial)
+        return cls(data=data, initial=initial, billing=billing)
 
     def clean_birth_date(self) -> date:
         value = self.cleaned_data["birth_date"]
@@ -197,16 +267,24 @@ class CandidateForm(forms.Form):
                 self.add_error(field, message)
             if not self.errors:
                 cleaned.update(clean_birthplace(**place))
+        if self.billing and "billing_mode" in cleaned and "prepayment_code" in cleaned:
+            cleaned["prepayment_code"] = cleaned["prepayment_code"].strip()
+            if cleaned["billing_mode"] != BillingMode.PREPAID:
+                cleaned["prepayment_code"] = ""  # a code left in the box after switching away from "Prépayée"
+            errors = billing_errors(mode=cleaned["billing_mode"], code=cleaned["prepayment_code"], required=True)
+            for field, message in errors.items():
+                self.add_error(field, message)
         return cleaned
 
     def to_data(self) -> CandidateData:
-        return CandidateData(**{name: self.cleaned_data[name] for name in self.base_fields})
+        return CandidateData(**{name: self.cleaned_data[name] for name in self.fields})
 
 
 class ExtraTimeForm(forms.Form):
-    """A school candidate comes from the roster: only the extra time is edited here."""
+    """A school candidate comes from the roster: only the extra time and the adjustment are edited here."""
 
     extra_time_percentage = CandidateForm.base_fields["extra_time_percentage"]
+    needs_adjustment = CandidateForm.base_fields["needs_adjustment"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

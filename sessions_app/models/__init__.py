@@ -1,4 +1,4 @@
-from sessions_app.models.candidate import Candidate, CandidateProfile, Sex, Student
+from sessions_app.models.candidate import BillingMode, Candidate, CandidateProfile, Sex, Student
 from sessions_app.models.certification import (
     AbortReason,
     Certification,
@@ -13,12 +13,14 @@ from sessions_app.models.certification import (
     LiveAlertOutcome,
     LiveAlertStatus,
 )
+from sessions_app.models.mass_import import SessionImport
 from sessions_app.models.session import CENTER_STATUS_LABELS, LOCKED_STATUSES, Session, SessionStatus
 
 __all__ = [
     "CENTER_STATUS_LABELS",
     "LOCKED_STATUSES",
     "AbortReason",
+    "BillingMode",
     "Candidate",
     "CandidateProfile",
     "Certification",
@@ -33,6 +35,7 @@ __all__ = [
     "LiveAlertOutcome",
     "LiveAlertStatus",
     "Session",
+    "SessionImport",
     "SessionStatus",
     "Sex",
     "Student",

@@ -61,6 +61,17 @@ class Sex(models.TextChoices):
     F = "F", _("Femme")
 
 
+class BillingMode(models.TextChoices):
+    """ "Tarification part Pix" of a candidate of a non-school centre (schools: always empty)."""
+
+    FREE = "free", _("Gratuite")
+    PAID = "paid", _("Payante")
+    PREPAID = "prepaid", _("Prépayée")
+
+
+PREPAYMENT_CODE_MAX_LENGTH = 50
+
+
 class Candidate(models.Model):
     """A person enrolled in one session."""
 
@@ -77,6 +88,11 @@ class Candidate(models.Model):
     email = models.EmailField(_("e-mail de convocation"), blank=True)
     result_recipient_email = models.EmailField(_("e-mail du destinataire des résultats"), blank=True)
     extra_time_percentage = models.PositiveSmallIntegerField(_("temps majoré (%)"), null=True, blank=True)
+    # Non-school centres only: how the candidate's certification is paid for.
+    billing_mode = models.CharField(_("tarification part Pix"), max_length=8, choices=BillingMode.choices, blank=True)
+    prepayment_code = models.CharField(_("code de prépaiement"), max_length=PREPAYMENT_CODE_MAX_LENGTH, blank=True)
+    # A disability needing more than extra time: the test draws only accessible questions.
+    needs_adjustment = models.BooleanField(_("besoin d'un aménagement"), default=False)
     identity_key = models.CharField(max_length=600, editable=False)
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, null=True, blank=True, related_name="candidates")
@@ -115,6 +131,15 @@ class Candidate(models.Model):
             models.CheckConstraint(
                 condition=Q(authorized_to_start=False) | Q(authorized_at__isnull=False),
                 name="sessions_app_candidate_authorisation_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(billing_mode__in=["", *BillingMode.values]),
+                name="sessions_app_candidate_billing_mode_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(billing_mode="prepaid") & ~Q(prepayment_code=""))
+                | (~Q(billing_mode="prepaid") & Q(prepayment_code="")),
+                name="sessions_app_candidate_prepayment_code_iff_prepaid",
             ),
         ]
 

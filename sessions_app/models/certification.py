@@ -35,6 +35,8 @@ class Challenge(models.Model):
     has_embed = models.BooleanField(_("contient un simulateur / une application"), default=False)
     is_focus = models.BooleanField(_("mode focus"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # No image, attachment, embed or focus constraint: drawn for a candidate who needs an adjustment.
+    accessible = models.BooleanField(_("accessible"), default=False)
 
     class Meta:
         verbose_name = _("épreuve")

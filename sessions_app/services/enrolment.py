@@ -17,13 +17,15 @@ from django.db import IntegrityError, transaction
 from pixcertif.accounts.models import CertificationCenter
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
-from sessions_app.models import Candidate, Session, Student
+from sessions_app.models import BillingMode, Candidate, Session, Student
+from sessions_app.models.candidate import PREPAYMENT_CODE_MAX_LENGTH
 from sessions_app.normalize import identity_key
 from sessions_app.services.sessions import ensure_not_started, session_touch
 
 ENROLMENT_CLOSED_MESSAGE = (
     "La session a déjà débuté : il n'est plus possible d'ajouter, de modifier ou de supprimer des candidats."
 )
+PREPAYMENT_CODE_REQUIRED_MESSAGE = "Le code de prépaiement est obligatoire pour une tarification « Prépayée »."
 DUPLICATE_MESSAGE = (
     "Un candidat avec les mêmes nom de naissance, prénom et date de naissance est déjà inscrit à cette session."
 )
@@ -45,6 +47,9 @@ class CandidateData:
     email: str = ""
     result_recipient_email: str = ""
     extra_time_percentage: int | None = None
+    billing_mode: str = ""
+    prepayment_code: str = ""
+    needs_adjustment: bool = False
 
     @property
     def identity_key(self) -> str:
@@ -82,6 +87,30 @@ def _ensure_no_duplicate(session: Session, data: CandidateData, *, exclude_pk: i
         raise DomainError("candidate_duplicate", DUPLICATE_MESSAGE)
 
 
+BILLING_FOR_SCHOOLS_MESSAGE = "Les établissements scolaires n'indiquent pas de tarification pour leurs candidats."
+
+
+def ensure_billing_allowed(center: CertificationCenter, data: CandidateData) -> None:
+    """Schools have no billing mode; elsewhere "Prépayée" needs its code and only it has one."""
+    if center.is_school:
+        if data.billing_mode or data.prepayment_code:
+            raise DomainError("billing_not_for_schools", BILLING_FOR_SCHOOLS_MESSAGE)
+        return
+    if data.billing_mode and data.billing_mode not in BillingMode.values:
+        raise DomainError("billing_mode_invalid", "La tarification part Pix est invalide.")
+    if data.billing_mode == BillingMode.PREPAID and not data.prepayment_code:
+        raise DomainError("prepayment_code_required", PREPAYMENT_CODE_REQUIRED_MESSAGE)
+    if data.billing_mode != BillingMode.PREPAID and data.prepayment_code:
+        raise DomainError(
+            "prepayment_code_unexpected", "Le code de prépaiement ne s'indique que pour une tarification « Prépayée »."
+        )
+    if len(data.prepayment_code) > PREPAYMENT_CODE_MAX_LENGTH:
+        raise DomainError(
+            "prepayment_code_too_long",
+            f"Le code de prépaiement fait au plus {PREPAYMENT_CODE_MAX_LENGTH} caractères.",
+        )
+
+
 def _build(session: Session, data: CandidateData, **extra: Any) -> Candidate:
     return Candidate(session=session, identity_key=data.identity_key, **asdict(data), **extra)
 
@@ -94,6 +123,7 @@ def candidate_add(*, session: Session, data: CandidateData, by: Any) -> Candidat
     """
     with transaction.atomic():
         session = _lock_session(session)
+        ensure_billing_allowed(session.center, data)
         _ensure_no_duplicate(session, data)
         try:
             with transaction.atomic():
@@ -125,6 +155,7 @@ def candidate_update(*, candidate: Candidate, data: CandidateData, by: Any) -> C
         changed = [f.name for f in fields(CandidateData) if getattr(candidate, f.name) != getattr(data, f.name)]
         if not changed:
             return candidate
+        ensure_billing_allowed(session.center, data)
         _ensure_no_duplicate(session, data, exclude_pk=candidate.pk)
         before = {name: str(getattr(candidate, name)) for name in changed}
         for name in changed:
@@ -250,6 +281,7 @@ def candidates_replace_from_import(*, session: Session, rows: Sequence[Candidate
             )
         seen: set[tuple[str, date]] = set()
         for data in rows:
+            ensure_billing_allowed(session.center, data)
             key = (data.identity_key, data.birth_date)
             if key in seen:
                 raise DomainError("candidate_duplicate", f"{data.first_name} {data.last_name} : {DUPLICATE_MESSAGE}")

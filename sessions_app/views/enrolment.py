@@ -123,9 +123,15 @@ def candidate_edit(request: HttpRequest, session_id: int, candidate_id: int) -> 
     data = request.POST if request.method == "POST" else None
     from_roster = candidate.student_id is not None
     if from_roster:
-        form = ExtraTimeForm(data, initial={"extra_time_percentage": candidate.extra_time_percentage})
+        form = ExtraTimeForm(
+            data,
+            initial={
+                "extra_time_percentage": candidate.extra_time_percentage,
+                "needs_adjustment": candidate.needs_adjustment,
+            },
+        )
     else:
-        form = CandidateForm.for_candidate(candidate, data)
+        form = CandidateForm.for_candidate(candidate, data, billing=not request.center.is_school)
     if request.method == "POST" and form.is_valid():
         new = replace(CandidateData.of(candidate), **form.cleaned_data) if from_roster else form.to_data()
         try:

@@ -3,6 +3,10 @@
   "use strict";
   document.documentElement.classList.remove("no-js");
 
+  // Strings of the active language: Django's JavaScript catalogue (/i18n/js/, loaded before this
+  // file) defines window.gettext; without it the French reference wording is shown.
+  var _ = window.gettext || function (text) { return text; };
+
   // Copy buttons: <button data-copy="#id-of-element">Copier</button>
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
@@ -11,7 +15,7 @@
     if (!source || !navigator.clipboard) return;
     navigator.clipboard.writeText(source.textContent.trim()).then(function () {
       var label = button.textContent;
-      button.textContent = "Copié !";
+      button.textContent = _("Copié !");
       setTimeout(function () { button.textContent = label; }, 1500);
     });
   });

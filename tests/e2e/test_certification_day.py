@@ -154,9 +154,9 @@ def test_a_whole_certification_day(school, live_server, browser, login, assert_a
     invigilator.get_by_role("button", name="Surveiller la session").click()
     expect(heading(invigilator)).to_have_text(f"Session {session.pk}")
     invigilator.get_by_label("LOVELACE Ada").check()
-    expect(invigilator.locator(".presence-count")).to_have_text("1 / 2 présents")
+    expect(invigilator.locator(".presence-count")).to_have_text("1/2 candidats présents")
     invigilator.get_by_label("HOPPER Grace").check()
-    expect(invigilator.locator(".presence-count")).to_have_text("2 / 2 présents")
+    expect(invigilator.locator(".presence-count")).to_have_text("2/2 candidats présents")
     assert_accessible(invigilator)
 
     # 3. Ada starts on a school computer; the invigilator's list follows her.

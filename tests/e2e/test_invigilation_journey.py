@@ -62,9 +62,9 @@ def test_an_invigilator_follows_a_session_from_a_phone(day, live_server, page, l
 
     # Tick two candidates (htmx posts on change; no reload).
     page.get_by_label("MARTIN Léa").check()
-    expect(page.locator(".presence-count")).to_have_text("1 / 3 présents")
+    expect(page.locator(".presence-count")).to_have_text("1/3 candidats présents")
     page.get_by_label("DUPONT Paul").check()
-    expect(page.locator(".presence-count")).to_have_text("2 / 3 présents")
+    expect(page.locator(".presence-count")).to_have_text("2/3 candidats présents")
     assert Candidate.objects.filter(session=session, authorized_to_start=True).count() == 2
 
     # The candidate starts: within one poll the list says "En cours".

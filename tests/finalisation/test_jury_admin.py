@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -294,7 +295,33 @@ def test_a_certification_page_shows_answers_reports_and_result(staff_client, cer
     assert "Téléphone sur la table" in body
     assert "Neutraliser" in body
     assert "Faux" in body and "Juste" in body
-    assert "1.1 : <strong>3</strong>" in body
+    assert level_rows(body)[0] == ("1.1 Mener une recherche et une veille d'information", "3")
+
+
+def level_rows(body: str) -> list[tuple[str, str]]:
+    table = re.search(r'<table class="jury-levels".*?</table>', body, re.S)
+    assert table, "no table of certified levels"
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td></tr>', table.group(0), re.S)
+    return [(html.unescape(name), level) for name, level in rows]
+
+
+def test_the_certified_levels_read_as_a_table_of_competence_and_level(staff_client, certification):
+    """One row per assessed competence, in the framework's order, not run together on one line."""
+    type(certification).objects.filter(pk=certification.pk).update(competence_levels={"5.2": 6, "1.1": 3, "2.1": 0})
+    body = staff_client.get(reverse("admin:finalisation_jurycertification_change", args=[certification.pk]))
+    body = body.content.decode()
+    assert level_rows(body) == [
+        ("1.1 Mener une recherche et une veille d'information", "3"),
+        ("2.1 Interagir", "0"),
+        ("5.2 Construire un environnement numérique", "6"),
+    ]
+    assert "1.1 : " not in body
+
+
+def test_a_certification_not_scored_yet_shows_no_levels_table(staff_client, certification):
+    type(certification).objects.filter(pk=certification.pk).update(competence_levels={})
+    body = staff_client.get(reverse("admin:finalisation_jurycertification_change", args=[certification.pk]))
+    assert 'class="jury-levels"' not in body.content.decode()
 
 
 def test_a_certification_page_shows_how_each_report_was_resolved(staff_client, finalised):

@@ -1,5 +1,6 @@
 import csv
 import datetime as dt
+import html
 import io
 import re
 
@@ -18,6 +19,7 @@ from finalisation.jury.services import (
 )
 from finalisation.results.recipients import recipient_token
 from pixcertif.core.models import AuditEvent
+from sessions_app.models import Certification
 from tests.factories import UserFactory
 from tests.finalisation.builders import mark_finalised, take_test
 
@@ -142,6 +144,18 @@ def test_the_csv_has_one_row_per_candidate_with_french_headers(center_admin_clie
     assert (rows[0]["Statut"], rows[0]["Nombre de Pix"]) == ("Rejetée", "0")
     assert (rows[1]["Statut"], rows[1]["Nombre de Pix"]) == ("Annulée", "-")
     assert rows[3]["Identifiant local"] == "LOC-42"
+
+
+def test_the_csv_neutralises_names_and_comments_a_spreadsheet_would_run(center_admin_client, finalised, staff):
+    take_test(finalised, first_name="@SUM(1+1)*cmd|' /C calc'!A0", last_name='=HYPERLINK("http://evil.test")')
+    auto_resolve_reports(session=finalised)
+    Certification.objects.filter(candidate__session=finalised).update(comment_for_center="+33 6 00 00 00 00 !")
+    session_publish(session=finalised, by=staff)
+    [row] = read_csv(center_admin_client.get(csv_url(finalised)))
+    assert row["Nom"] == '\'=HYPERLINK("http://evil.test")'
+    assert row["Prénom"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row["Commentaire jury pour le centre"] == "'+33 6 00 00 00 00 !"
+    assert row["Compétence 5.2"] == "-"
 
 
 # ---- recipients
@@ -273,10 +287,32 @@ def test_an_unknown_code_shows_nothing(client, published):
     assert "Certification vérifiée" not in body
 
 
-@pytest.mark.parametrize("code", ["P-BCDF", "P-BCDFGHJKM", "P-BCDFGHJ0", "P-ABCDEFGH", "P-BCD FGH!"])
-def test_a_code_of_the_wrong_shape_is_a_form_error(client, db, code):
-    body = client.post(VERIFY, {"code": code}).content.decode()
-    assert "suivi de 8 caractères" in body
+@pytest.mark.parametrize("code", ["P-ZZZZZZZZ", "P-BCDFGHJ0", "P-ABCDEFGH", "zzzz 1111"])
+def test_a_well_shaped_code_that_does_not_exist_is_simply_unknown(client, published, results, code):
+    """Characters Pix never uses are no reason to explain the shape the person already typed."""
+    body = html.unescape(client.post(VERIFY, {"code": code}).content.decode())
+    assert "Aucune certification ne correspond à ce code de vérification." in body
+    assert "suivi de 8 caractères" not in body
+    assert "Certification vérifiée" not in body
+
+
+@pytest.mark.parametrize("code", ["P-BCDF", "P-BCDFGHJKM", "P-BCD FGH!", "Q-BCDFGHJK", "P_BCDFGHJK"])
+def test_a_code_of_the_wrong_shape_says_which_characters_a_code_uses(client, db, code):
+    body = html.unescape(client.post(VERIFY, {"code": code}).content.decode())
+    assert (
+        "Le code de vérification comporte « P- » suivi de 8 caractères : les chiffres 2 à 9 sauf 5, "
+        "et les lettres B C D F G H J K M P Q R T V W X Y, par exemple P-7KQ2MXBD."
+    ) in body
+    assert "Aucune certification" not in body
+
+
+def test_the_characters_the_shape_message_lists_are_those_codes_are_made_of():
+    from finalisation.jury.services import VERIFICATION_ALPHABET
+    from finalisation.results.forms import SHAPE_MESSAGE
+
+    letters = re.search(r"les lettres ([A-Z ]+),", str(SHAPE_MESSAGE)).group(1).split()
+    digits = [d for d in "0123456789" if 2 <= int(d) <= 9 and d != "5"]
+    assert sorted(VERIFICATION_ALPHABET) == sorted(digits + letters)
 
 
 def test_the_code_of_an_unpublished_session_is_unknown(client, published, results, staff):

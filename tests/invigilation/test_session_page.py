@@ -58,7 +58,7 @@ def test_it_counts_present_candidates_including_those_who_started(invigilator_cl
     CandidateFactory(session=session, authorized_to_start=True)
     start(CandidateFactory(session=session))
     CandidateFactory(session=session)
-    assert "<strong>2 / 3</strong> présents" in page(invigilator_client, session)
+    assert "<strong>2/3</strong> candidats présents" in page(invigilator_client, session)
 
 
 def test_a_ticked_candidate_shows_a_ticked_box(invigilator_client, session):
@@ -109,7 +109,7 @@ def test_the_search_filters_the_list_on_the_server_without_javascript(invigilato
     html = page(invigilator_client, session, q="elodie%20martin")
     assert "ÉLODIE-MARTIN Anne" in html
     assert "DURAND Simon" not in html
-    assert "<strong>0 / 2</strong> présents" in html
+    assert "<strong>0/2</strong> candidats présents" in html
 
 
 def test_a_search_with_no_match_says_so(invigilator_client, session):

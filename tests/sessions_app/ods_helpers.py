@@ -35,6 +35,9 @@ def valid_row(**overrides: object) -> dict[str, object]:
         "email": "",
         "result_recipient_email": "",
         "extra_time_percentage": "",
+        "needs_adjustment": "",
+        "billing_mode": "Gratuite",
+        "prepayment_code": "",
     }
     row.update(overrides)
     return row

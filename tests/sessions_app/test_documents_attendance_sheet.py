@@ -223,6 +223,7 @@ def test_the_ods_has_the_session_header_laid_out_like_the_sample(sheet_45):
         "Date de naissance (format : jj/mm/aaaa)",
         "Identifiant local",
         "Temps majoré ?",
+        "Aménagement ?",
         "Signature",
     ]
 

@@ -116,8 +116,8 @@ def test_the_incident_report_prints_the_sections_and_both_checkbox_wordings(inci
         "Problèmetechnique:listezci-dessous",
         "Informationscomplémentaires",
         flat(
-            "Malgré un incident survenu pendant la session, les candidats ont pu terminer leur test de "
-            "certification. Un temps supplémentaire a été accordé à un ou plusieurs candidats."
+            "Un temps supplémentaire a été accordé à un ou plusieurs candidats en raison d'un incident survenu "
+            "pendant la session."
         ),
         flat("Un ou plusieurs candidats étaient présents en session de certification mais n'ont pas pu"),
     ]:

@@ -38,6 +38,8 @@ def form_data(**overrides):
         "email": "",
         "result_recipient_email": "",
         "extra_time_percentage": "",
+        "billing_mode": "free",
+        "prepayment_code": "",
     }
     values.update(overrides)
     return values

@@ -25,7 +25,15 @@ def test_the_download_has_a_header_row_with_a_star_on_required_columns_and_one_r
 
 
 def test_a_downloaded_list_reads_back_as_the_same_candidates(db):
-    candidate = CandidateFactory(last_name="Zola", first_name="Émile", extra_time_percentage=33, sex="M")
+    candidate = CandidateFactory(
+        last_name="Zola",
+        first_name="Émile",
+        extra_time_percentage=33,
+        sex="M",
+        needs_adjustment=True,
+        billing_mode="prepaid",
+        prepayment_code="PREPAY-42",
+    )
     _, data = ods.candidates_ods(candidate.session)
     result = read_candidates(data)
     assert result.is_valid, result.errors
@@ -33,6 +41,7 @@ def test_a_downloaded_list_reads_back_as_the_same_candidates(db):
     assert (row.last_name, row.first_name, row.sex, row.birth_date) == ("Zola", "Émile", "M", candidate.birth_date)
     assert row.extra_time_percentage == 33
     assert row.birth_insee_code == "69123"
+    assert (row.needs_adjustment, row.billing_mode, row.prepayment_code) == (True, "prepaid", "PREPAY-42")
 
 
 def test_reordered_columns_are_read_by_their_headers():
@@ -45,8 +54,16 @@ def test_reordered_columns_are_read_by_their_headers():
 
 
 def test_headers_are_matched_without_case_accents_or_star():
-    header = ["NOM DE NAISSANCE", "prenom", "Sexe", "date de naissance", "pays de naissance *", "Code INSEE"]
-    data = make_ods([header, ["Durand", "Élodie", "F", "12/04/1988", "France", "69123"]])
+    header = [
+        "NOM DE NAISSANCE",
+        "prenom",
+        "Sexe",
+        "date de naissance",
+        "pays de naissance *",
+        "Code INSEE",
+        "TARIFICATION",
+    ]
+    data = make_ods([header, ["Durand", "Élodie", "F", "12/04/1988", "France", "69123", "gratuite"]])
     result = read_candidates(data)
     assert result.is_valid, result.errors
     assert result.rows[0].birth_country == "FRANCE"
@@ -54,7 +71,7 @@ def test_headers_are_matched_without_case_accents_or_star():
 
 def test_an_unknown_column_is_an_error_naming_it():
     data = make_ods([[*HEADER, "Pointure"], list(valid_row().values())])
-    assert errors_of(data) == ["Ligne 1, colonne M « Pointure » : colonne inconnue."]
+    assert errors_of(data) == ["Ligne 1, colonne P « Pointure » : colonne inconnue."]
 
 
 def test_a_missing_required_column_is_an_error():

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -29,7 +30,7 @@ from finalisation.jury.admin.common import (
     _run_on_each,
 )
 from finalisation.models import JuryCertification
-from sessions_app.competences import COMPETENCE_NAMES
+from sessions_app.competences import COMPETENCE_CODES, COMPETENCE_NAMES
 from sessions_app.models import CertificationChallenge, IssueReport, SessionStatus
 
 
@@ -222,13 +223,12 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
 
     @admin.display(description=_("niveaux certifiés"))
     def levels_display(self, obj: JuryCertification) -> str:
-        if not obj.competence_levels:
+        """A table (competence, level) of the assessed competences, in the framework's order."""
+        levels = obj.competence_levels or {}
+        if not levels:
             return "—"
-        return format_html_join(
-            "",
-            '<span title="{}" style="display:inline-block;margin:0 .75rem .25rem 0">{} : <strong>{}</strong></span>',
-            ((COMPETENCE_NAMES.get(code, code), code, level) for code, level in obj.competence_levels.items()),
-        )
+        rows = [(code, COMPETENCE_NAMES[code], levels[code]) for code in COMPETENCE_CODES if code in levels]
+        return render_to_string("admin/finalisation/jurycertification/_levels.html", {"levels": rows})
 
     @admin.display(description=_("décisions du jury"))
     def jury_actions(self, obj: JuryCertification) -> str:

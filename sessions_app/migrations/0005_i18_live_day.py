@@ -15,7 +15,7 @@ def stamp_existing_authorisations(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sessions_app", "0003_delete_auditevent"),
+        ("sessions_app", "0004_i15_billing_adjustment_accessible_import"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
