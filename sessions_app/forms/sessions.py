@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.models import SessionStatus
@@ -107,14 +108,35 @@ class SessionForm(ErrorsDescribedMixin, forms.Form):
     def __init__(self, *args, started: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.started = started
+        # The date picker greys out the past days the server refuses (the rule itself is clean_date).
+        today = timezone.localdate()
+        current = self.initial.get("date")
+        self.fields["date"].widget.attrs["min"] = f"{min(today, current) if current else today:%Y-%m-%d}"
         if started:
             for name in self.FROZEN_WHEN_STARTED:
                 self.fields[name].disabled = True
 
     def clean_date(self) -> dt.date | None:
+        """A real date of this century; not before today (Europe/Paris) for a new session. An existing
+        session keeps its date even once it has passed, but cannot be moved to another past day."""
         value = self.cleaned_data.get("date")
-        if value is not None and not 2000 <= value.year <= 2099:
+        if value is None:
+            return value
+        if not 2000 <= value.year <= 2099:
             raise forms.ValidationError(_("Veuillez indiquer une date de début valide (jj/mm/aaaa)."), code="invalid")
+        current = self.initial.get("date")
+        if value < timezone.localdate() and value != current:
+            if current is None:
+                message = _(
+                    "Une session ne peut pas être programmée dans le passé : "
+                    "indiquez la date d'aujourd'hui ou une date à venir."
+                )
+            else:
+                message = _(
+                    "Une session ne peut pas être déplacée dans le passé : gardez sa date actuelle "
+                    "(%(current)s) ou indiquez la date d'aujourd'hui ou une date à venir."
+                ) % {"current": f"{current:%d/%m/%Y}"}
+            raise forms.ValidationError(message, code="past")
         return value
 
     def clean_address(self) -> str:

@@ -33,6 +33,8 @@ ACCESS_KEY = "certifications_in_this_browser"
 # A whole class may share one address: the account is the tight limit, the address a loose one.
 ACCOUNT_LIMIT = 10
 ADDRESS_LIMIT = 300
+# Refusals of an answer that the end screen already explains.
+END_SCREEN_CODES = {"ended_by_invigilator", "test_finished", "session_finalized"}
 TOO_MANY = gettext_lazy(
     "Trop de tentatives infructueuses : patientez 15 minutes avant de réessayer, et vérifiez les "
     "informations avec votre surveillant."
@@ -229,5 +231,8 @@ def answer(request: HttpRequest, certification_id: int) -> HttpResponse:
             skip=form.is_skip,
         )
     except DomainError as error:
-        messages.error(request, error.message)
+        # A test ended meanwhile (by the invigilator, by finalisation) is no mistake of the candidate's:
+        # the end screen says it once, in its own box, so no red message on top of it.
+        if error.code not in END_SCREEN_CODES:
+            messages.error(request, error.message)
     return redirect("certifications:test", certification_id=certification.pk)
