@@ -72,7 +72,7 @@ def seed_demo(stdout) -> None:
     if center is None or admin is None:
         return
     session = Session.objects.filter(center=center, room=ROOM).order_by("date", "pk").first()
-    if session is not None and session.is_finalized:
+    if session is not None and session.is_locked_for_center:
         stdout.write(f"Finalisation : la session {session.pk} ({ROOM}) est déjà finalisée.")
         return
     if not Challenge.objects.filter(is_active=True).exists():

@@ -62,7 +62,7 @@ def seed_demo(stdout: Any) -> None:
             time=startable_time(dt.time(9, 0)),
             examiner="Mme Dupont",
         )
-    if not session.is_finalized:
+    if not session.is_locked_for_center:
         for email, first_name, last_name, birth_date, wrong in PUPILS:
             _take_test(session, email, first_name, last_name, birth_date, wrong, reporter=centre_admin)
         if session.date == timezone.localdate():

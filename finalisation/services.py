@@ -3,6 +3,7 @@
 Every write locks the session row first (`select_for_update`) and refuses a finalised session, so
 nothing changes once the session is "entre les mains de l'équipe Pix", even when two
 administrators work at once. Drafts are saved as they are entered: each call saves at once.
+The lock, the "finalised" guard and the status move are those of `sessions_app.services.session_status`.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from sessions_app.models import (
     CertificationState,
     IssueReport,
     Session,
-    SessionStatus,
 )
-from sessions_app.services.sessions import ensure_not_finalized, session_touch
+from sessions_app.services.session_status import Move, apply_move, ensure_center_can_change, guard_move, session_lock
+from sessions_app.services.sessions import session_touch
 
 COMMENT_MAX_LENGTH = 500
 ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024
@@ -44,13 +45,9 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def _lock_session(session_id: int) -> Session:
-    return Session.objects.select_for_update().get(pk=session_id)
-
-
 def _lock_open_session(session_id: int) -> Session:
-    session = _lock_session(session_id)
-    ensure_not_finalized(session)
+    session = session_lock(session_id)
+    ensure_center_can_change(session)
     return session
 
 
@@ -373,8 +370,8 @@ def session_finalise(*, session: Session, by: Any) -> Session:
     message names the candidates). Finalising a finalised session changes nothing.
     """
     with transaction.atomic():
-        session = _lock_session(session.pk)
-        if session.is_finalized:
+        session = session_lock(session.pk)
+        if not guard_move(session, Move.FINALISE):
             return session
         if not session.is_started:
             raise DomainError(
@@ -396,14 +393,11 @@ def session_finalise(*, session: Session, by: Any) -> Session:
         Certification.objects.filter(pk__in=ended_ids).update(
             state=CertificationState.ENDED_BY_FINALISATION, ended_at=now
         )
-        session.status = SessionStatus.FINALIZED
-        session.finalized_at = now
-        session.finalized_by = by if getattr(by, "is_authenticated", False) else None
-        session.save(update_fields=["status", "finalized_at", "finalized_by"])
-        audit_record(
-            action="session.finalise",
-            by=by,
+        apply_move(
             session=session,
+            move=Move.FINALISE,
+            by=by,
+            at=now,
             ended_by_finalisation=ended_ids,
             reports=IssueReport.objects.filter(certification__candidate__session=session).count(),
             attachments=SessionAttachment.objects.filter(session=session).count(),

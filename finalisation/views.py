@@ -45,7 +45,7 @@ def _detail_url(session: Session) -> str:
 
 def _closed(request: HttpRequest, session: Session) -> HttpResponse | None:
     """Send the user back to the details page when the session cannot be finalised (any more)."""
-    if session.is_finalized:
+    if session.is_locked_for_center:
         messages.info(
             request,
             _("Cette session est finalisée : elle est entre les mains de l'équipe Pix et ne peut plus être modifiée."),
@@ -394,7 +394,7 @@ def finalise_confirm(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def finalise_submit(request: HttpRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
-    if session.is_finalized:
+    if session.is_locked_for_center:
         messages.info(request, _("Cette session est déjà finalisée."))
         return redirect(_detail_url(session))
     try:

@@ -21,7 +21,7 @@ STARTED = 2  # of whom this many start their test
 def seed_demo(stdout: TextIO) -> None:
     invigilator = User.objects.filter(email=INVIGILATOR_EMAIL).first()
     session = (
-        Session.objects.not_finalized()
+        Session.objects.not_locked_for_center()
         .filter(room=ROOM, center__type=CertificationCenter.Type.SCO)
         .order_by("id")
         .first()

@@ -54,7 +54,7 @@ def watched_session_stamp(user, session_id: int) -> tuple[datetime, str] | None:
 def watched_sessions(user) -> list[Session]:
     """The sessions this account may return to: entered before, not finalised, soonest first."""
     return list(
-        Session.objects.not_finalized()
+        Session.objects.not_locked_for_center()
         .filter(invigilator_accesses__user_id=user.pk)
         .only("id", "date", "time", "address", "room")
         .order_by("date", "time", "id")

@@ -17,7 +17,8 @@ from invigilation.models import InvigilatorAccess
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.models import Candidate, Certification, IssueReport, IssueReportSource, Session
-from sessions_app.services.sessions import ensure_not_finalized, session_touch
+from sessions_app.services.session_status import ensure_center_can_change, session_lock
+from sessions_app.services.sessions import session_touch
 
 
 def invigilator_access_grant(*, session: Session, by: Any) -> InvigilatorAccess:
@@ -26,15 +27,14 @@ def invigilator_access_grant(*, session: Session, by: Any) -> InvigilatorAccess:
     Refused once the session is finalised. Entering again changes nothing (and is not audited twice).
     """
     with transaction.atomic():
-        session = Session.objects.select_for_update().get(pk=session.pk)
-        if session.is_finalized:
-            raise DomainError(
-                "session_finalized",
-                _(
-                    "Cette session est finalisée : elle est entre les mains de l'équipe Pix et ne peut plus "
-                    "être surveillée."
-                ),
-            )
+        session = session_lock(session.pk)
+        ensure_center_can_change(
+            session,
+            _(
+                "Cette session est finalisée : elle est entre les mains de l'équipe Pix et ne peut plus "
+                "être surveillée."
+            ),
+        )
         access, created = InvigilatorAccess.objects.get_or_create(user=by, session=session)
         if created:
             audit_record(action="invigilation.access_granted", by=by, session=session)
@@ -61,8 +61,8 @@ def incident_log(*, candidate: Candidate, code: str, description: str, by: Any) 
     if category.needs_details and not description:
         raise DomainError("description_required", _("Précisez les détails de cet incident."))
     with transaction.atomic():
-        session = Session.objects.select_for_update().get(pk=candidate.session_id)
-        ensure_not_finalized(session)
+        session = session_lock(candidate.session_id)
+        ensure_center_can_change(session)
         certification = Certification.objects.filter(candidate_id=candidate.pk).first()
         if certification is None:
             raise DomainError(

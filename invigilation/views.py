@@ -145,7 +145,7 @@ def _list_context(request: HttpRequest, session: Session, query: str) -> dict:
             session_id=session.pk,
             csrf_token=get_token(request),
             query=query,
-            finalized=session.is_finalized,
+            finalized=session.is_locked_for_center,
         ),
         "query": query,
         "etag": _list_etag(session, query),

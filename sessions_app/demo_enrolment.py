@@ -99,7 +99,7 @@ def _seed_school(stdout) -> None:
     stdout.write(f"  Élèves : {len(students)} ({SCHOOL_NAME}, classes 3EME A et 3EME B)")
 
     session = Session.objects.filter(center=school, room=SCHOOL_ROOM).order_by("id").first()
-    if session is None or session.is_started or session.is_finalized:
+    if session is None or session.is_started or session.is_locked_for_center:
         return
     admin = User.objects.filter(email="admin@college.example").first()
     try:
@@ -123,7 +123,7 @@ def _seed_pro(stdout) -> None:
         last_name, first_name, _sex, _birth, _country, _insee, _postal, _city, certifiable, _extra = row
         _account(f"candidat{n:02d}@centre-pro.example", first_name, last_name, certifiable, n)
     session = Session.objects.filter(center=pro, room=PRO_ROOM).order_by("id").first()
-    if session is None or session.is_started or session.is_finalized:
+    if session is None or session.is_started or session.is_locked_for_center:
         return
     admin = User.objects.filter(email="admin@centre-pro.example").first()
     for n, row in enumerate(PRO_CANDIDATES, start=1):

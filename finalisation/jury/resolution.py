@@ -21,6 +21,7 @@ from django.utils import timezone
 from finalisation.jury.scoring import session_score
 from pixcertif.core.audit import audit_record
 from sessions_app.models import CertificationChallenge, Challenge, IssueReport, Session
+from sessions_app.services.session_status import session_lock
 
 Condition = Callable[[Challenge], bool]
 
@@ -94,7 +95,7 @@ def auto_resolve_reports(*, session: Session) -> int:
     """
     resolved = 0
     with transaction.atomic():
-        session = Session.objects.select_for_update().get(pk=session.pk)
+        session = session_lock(session.pk)
         reports = (
             IssueReport.objects.select_for_update()
             .filter(certification__candidate__session=session, resolved_at__isnull=True)

@@ -3,6 +3,8 @@
 Every service runs in a transaction, re-reads its rows with `select_for_update()`, checks its
 guards (raising `DomainError`), writes with `update_fields`, records an audit row and returns early
 when the object is already in the target state. A published session is frozen: unpublish it first.
+The session's status moves (take, publish, unpublish, unfinalise) and the "in the jury's hands"
+guard live in `sessions_app.services.session_status`.
 """
 
 from __future__ import annotations
@@ -17,22 +19,19 @@ from finalisation.jury.scoring import certification_score, session_score
 from finalisation.results.recipients import send_recipient_emails
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
-from sessions_app.codes import generate_access_code
 from sessions_app.models import (
     Certification,
     CertificationChallenge,
     IssueReport,
     JuryStatus,
     Session,
-    SessionStatus,
 )
+from sessions_app.services.session_status import Move, apply_move, ensure_in_jury_hands, guard_move, session_lock
 
 VERIFICATION_PREFIX = "P-"
 VERIFICATION_ALPHABET = "2346789BCDFGHJKMPQRTVWXY"
 VERIFICATION_LENGTH = 8
 COMMENT_MAX_LENGTH = 2000
-
-PROCESSING_STATUSES = (SessionStatus.FINALIZED, SessionStatus.IN_PROCESS)
 
 
 # ---------------------------------------------------------------- helpers
@@ -43,25 +42,10 @@ def generate_verification_code() -> str:
     return VERIFICATION_PREFIX + "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_LENGTH))
 
 
-def _lock_session(session_id: int) -> Session:
-    return Session.objects.select_for_update().get(pk=session_id)
-
-
-def ensure_in_jury_hands(session: Session) -> None:
-    """The jury may change a session only between finalisation and publication."""
-    if session.status == SessionStatus.CREATED:
-        raise DomainError("session_not_finalized", f"La session {session.pk} n'est pas finalisée.")
-    if session.status == SessionStatus.PUBLISHED:
-        raise DomainError(
-            "session_published",
-            f"Les résultats de la session {session.pk} sont publiés : dépubliez-la avant de la modifier.",
-        )
-
-
 def _lock_certification(certification_id: int) -> tuple[Certification, Session]:
     """Lock the session first, then the certification (the order every jury service uses)."""
     session_id = Certification.objects.filter(pk=certification_id).values_list("candidate__session_id", flat=True)
-    session = _lock_session(session_id.get())
+    session = session_lock(session_id.get())
     ensure_in_jury_hands(session)
     certification = Certification.objects.select_for_update().select_related("candidate").get(pk=certification_id)
     return certification, session
@@ -74,22 +58,16 @@ def session_take(*, session: Session, by: Any) -> Session:
     """Take a finalised session ("en cours de traitement", assigned to `by`). Taking it over from
     another jury member is allowed and recorded."""
     with transaction.atomic():
-        session = _lock_session(session.pk)
-        ensure_in_jury_hands(session)
-        if session.status == SessionStatus.IN_PROCESS and session.assigned_to_id == by.pk:
+        session = session_lock(session.pk)
+        if not guard_move(session, Move.TAKE, by=by):
             return session
-        previous = session.assigned_to_id
-        session.status = SessionStatus.IN_PROCESS
-        session.assigned_to = by
-        session.save(update_fields=["status", "assigned_to"])
-        audit_record(action="jury.session_take", by=by, session=session, previous_assignee=previous)
-        return session
+        return apply_move(session=session, move=Move.TAKE, by=by, previous_assignee=session.assigned_to_id)
 
 
 def session_rescore(*, session: Session, by: Any) -> int:
     """Score every certification of the session again (e.g. one finalised before scoring existed)."""
     with transaction.atomic():
-        session = _lock_session(session.pk)
+        session = session_lock(session.pk)
         ensure_in_jury_hands(session)
         audit_record(action="jury.session_rescore", by=by, session=session)
         return session_score(session=session, by=by)
@@ -102,10 +80,9 @@ def session_publish(*, session: Session, by: Any) -> Session:
     Refused: a session not finalised; a certification not scored yet; a report not resolved.
     """
     with transaction.atomic():
-        session = _lock_session(session.pk)
-        if session.status == SessionStatus.PUBLISHED:
+        session = session_lock(session.pk)
+        if not guard_move(session, Move.PUBLISH):
             return session
-        ensure_in_jury_hands(session)
         certifications = list(
             Certification.objects.select_for_update()
             .filter(candidate__session=session)
@@ -131,10 +108,7 @@ def session_publish(*, session: Session, by: Any) -> Session:
             if certification.jury_status == JuryStatus.VALIDATED and not certification.verification_code:
                 certification.verification_code = _unique_verification_code()
                 certification.save(update_fields=["verification_code"])
-        session.status = SessionStatus.PUBLISHED
-        session.published_at = timezone.now()
-        session.save(update_fields=["status", "published_at"])
-        audit_record(action="jury.session_publish", by=by, session=session, certifications=len(certifications))
+        apply_move(session=session, move=Move.PUBLISH, by=by, certifications=len(certifications))
     sent = send_recipient_emails(session)
     if sent:
         audit_record(action="jury.results_emails_sent", by=by, session=session, count=sent)
@@ -164,42 +138,20 @@ def session_unpublish(*, session: Session, by: Any) -> Session:
     """Withdraw published results: back in the jury's hands (verification codes are kept and
     come back with the next publication)."""
     with transaction.atomic():
-        session = _lock_session(session.pk)
-        if session.status != SessionStatus.PUBLISHED:
-            if session.status == SessionStatus.CREATED:
-                raise DomainError("session_not_finalized", f"La session {session.pk} n'est pas finalisée.")
+        session = session_lock(session.pk)
+        if not guard_move(session, Move.UNPUBLISH):
             return session
-        session.status = SessionStatus.IN_PROCESS if session.assigned_to_id else SessionStatus.FINALIZED
-        session.published_at = None
-        session.save(update_fields=["status", "published_at"])
-        audit_record(action="jury.session_unpublish", by=by, session=session)
-        return session
+        return apply_move(session=session, move=Move.UNPUBLISH, by=by)
 
 
 def session_unfinalise(*, session: Session, by: Any) -> Session:
     """Give an unpublished session back to its centre (status "Créée"). A new candidate access code
     is drawn if another open session took the old one meanwhile."""
     with transaction.atomic():
-        session = _lock_session(session.pk)
-        if session.status == SessionStatus.CREATED:
+        session = session_lock(session.pk)
+        if not guard_move(session, Move.UNFINALISE):
             return session
-        if session.status == SessionStatus.PUBLISHED:
-            raise DomainError(
-                "session_published",
-                f"Les résultats de la session {session.pk} sont publiés : dépubliez-la avant de la définaliser.",
-            )
-        fields = ["status", "finalized_at", "finalized_by", "assigned_to"]
-        while Session.objects.filter(access_code=session.access_code, status=SessionStatus.CREATED).exists():
-            session.access_code = generate_access_code()
-            if "access_code" not in fields:
-                fields.append("access_code")
-        session.status = SessionStatus.CREATED
-        session.finalized_at = None
-        session.finalized_by = None
-        session.assigned_to = None
-        session.save(update_fields=fields)
-        audit_record(action="jury.session_unfinalise", by=by, session=session)
-        return session
+        return apply_move(session=session, move=Move.UNFINALISE, by=by)
 
 
 # ---------------------------------------------------------------- questions and reports

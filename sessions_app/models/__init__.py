@@ -14,11 +14,10 @@ from sessions_app.models.certification import (
     LiveAlertStatus,
 )
 from sessions_app.models.mass_import import SessionImport
-from sessions_app.models.session import CENTER_STATUS_LABELS, LOCKED_STATUSES, Session, SessionStatus
+from sessions_app.models.session import CENTER_STATUS_LABELS, Session, SessionStatus
 
 __all__ = [
     "CENTER_STATUS_LABELS",
-    "LOCKED_STATUSES",
     "AbortReason",
     "BillingMode",
     "Candidate",

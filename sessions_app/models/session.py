@@ -37,7 +37,10 @@ CENTER_STATUS_LABELS = {
     SessionStatus.PUBLISHED: _("Résultats transmis par Pix"),
 }
 
-LOCKED_STATUSES = [SessionStatus.FINALIZED, SessionStatus.IN_PROCESS, SessionStatus.PUBLISHED]
+# Once finalised, a session is "entre les mains de l'équipe Pix": the centre can no longer change it.
+LOCKED_FOR_CENTER_STATUSES = frozenset({SessionStatus.FINALIZED, SessionStatus.IN_PROCESS, SessionStatus.PUBLISHED})
+# Finalised and not published: the jury may change it (the moves are in services/session_status.py).
+IN_JURY_HANDS_STATUSES = frozenset({SessionStatus.FINALIZED, SessionStatus.IN_PROCESS})
 
 
 class SessionQuerySet(models.QuerySet["Session"]):
@@ -51,8 +54,9 @@ class SessionQuerySet(models.QuerySet["Session"]):
             started_count=Count("candidates__certification", distinct=True),
         )
 
-    def not_finalized(self) -> SessionQuerySet:
-        return self.filter(status=SessionStatus.CREATED)
+    def not_locked_for_center(self) -> SessionQuerySet:
+        """Sessions the centre can still change (not finalised)."""
+        return self.exclude(status__in=LOCKED_FOR_CENTER_STATUSES)
 
 
 class Session(models.Model):
@@ -131,8 +135,14 @@ class Session(models.Model):
 
     # ---- derived state: the one place the lifecycle is read from ----
     @property
-    def is_finalized(self) -> bool:
-        return self.status != SessionStatus.CREATED
+    def is_locked_for_center(self) -> bool:
+        """Finalised: the centre can no longer change this session (`ensure_center_can_change`)."""
+        return self.status in LOCKED_FOR_CENTER_STATUSES
+
+    @property
+    def is_in_jury_hands(self) -> bool:
+        """Finalised and not published: the jury may change it (`ensure_in_jury_hands`)."""
+        return self.status in IN_JURY_HANDS_STATUSES
 
     @property
     def is_published(self) -> bool:
@@ -158,7 +168,7 @@ class Session(models.Model):
     @property
     def is_finalisation_overdue(self) -> bool:
         """Started, not finalised, and more than 48 h after its start."""
-        if self.is_finalized or not self.is_started:
+        if self.is_locked_for_center or not self.is_started:
             return False
         reference = max(self.starts_at, self.started_at) if self.started_at else self.starts_at
         return timezone.now() > reference + FINALISATION_DEADLINE

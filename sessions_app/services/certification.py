@@ -41,7 +41,8 @@ from sessions_app.models import (
     Session,
 )
 from sessions_app.normalize import normalize_name
-from sessions_app.services.sessions import ensure_not_finalized, session_touch
+from sessions_app.services.session_status import ensure_center_can_change, session_lock
+from sessions_app.services.sessions import session_touch
 
 CHALLENGES_PER_COMPETENCE = 3
 
@@ -64,7 +65,7 @@ def candidate_set_presence(*, candidate: Candidate, present: bool, by: Any) -> C
     """
     with transaction.atomic():
         candidate = _lock_candidate(candidate)
-        ensure_not_finalized(candidate.session)
+        ensure_center_can_change(candidate.session)
         certification = _certification_of(candidate)
         if certification is not None:
             if present:
@@ -101,7 +102,7 @@ def candidate_authorize_resume(*, candidate: Candidate, by: Any) -> Candidate:
     """Allow a started candidate to join their test again (another computer, a new login)."""
     with transaction.atomic():
         candidate = _lock_candidate(candidate)
-        ensure_not_finalized(candidate.session)
+        ensure_center_can_change(candidate.session)
         certification = _certification_of(candidate)
         if certification is None:
             raise DomainError("not_started", "Ce candidat n'a pas encore commencé son test.")
@@ -137,7 +138,7 @@ def certification_end_by_invigilator(*, candidate: Candidate, by: Any) -> Certif
     """End a started test. Ending an already ended test changes nothing."""
     with transaction.atomic():
         candidate = _lock_candidate(candidate)
-        ensure_not_finalized(candidate.session)
+        ensure_center_can_change(candidate.session)
         certification = _certification_of(candidate)
         if certification is None:
             raise DomainError("not_started", "Ce candidat n'a pas encore commencé son test.")
@@ -276,8 +277,8 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
     """
     with transaction.atomic():
         candidate = _lock_candidate(candidate)
-        session = Session.objects.select_for_update().get(pk=candidate.session_id)
-        ensure_not_finalized(session)
+        session = session_lock(candidate.session_id)
+        ensure_center_can_change(session)
         if candidate.user_id != user.pk:
             raise DomainError("not_your_candidate", "Cette inscription n'est pas rattachée à votre compte.")
         certification = _certification_of(candidate)
@@ -372,11 +373,9 @@ def candidate_join(*, session_id: int, first_name: str, last_name: str, birth_da
         if len(matches) != 1:
             raise DomainError("no_match", NO_MATCH_MESSAGE)
         candidate = _lock_candidate(matches[0])
-        if candidate.session.is_finalized:
-            raise DomainError(
-                "session_finalized",
-                "Cette session est finalisée : il n'est plus possible de la rejoindre.",
-            )
+        ensure_center_can_change(
+            candidate.session, "Cette session est finalisée : il n'est plus possible de la rejoindre."
+        )
         if candidate.user_id == user.pk:
             return candidate
         if candidate.user_id is not None:
@@ -400,7 +399,7 @@ def candidate_join(*, session_id: int, first_name: str, last_name: str, birth_da
 
 
 def _ensure_can_answer(certification: Certification) -> None:
-    ensure_not_finalized(certification.candidate.session)
+    ensure_center_can_change(certification.candidate.session)
     if certification.state == CertificationState.ENDED_BY_INVIGILATOR:
         raise DomainError(
             "ended_by_invigilator",

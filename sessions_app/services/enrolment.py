@@ -20,6 +20,7 @@ from pixcertif.core.errors import DomainError
 from sessions_app.models import BillingMode, Candidate, Session, Student
 from sessions_app.models.candidate import PREPAYMENT_CODE_MAX_LENGTH
 from sessions_app.normalize import identity_key
+from sessions_app.services.session_status import session_lock
 from sessions_app.services.sessions import ensure_not_started, session_touch
 
 ENROLMENT_CLOSED_MESSAGE = (
@@ -74,7 +75,7 @@ class StudentData:
 
 
 def _lock_session(session: Session) -> Session:
-    locked = Session.objects.select_for_update().get(pk=session.pk)
+    locked = session_lock(session.pk)
     ensure_not_started(locked, ENROLMENT_CLOSED_MESSAGE)
     return locked
 

@@ -34,7 +34,8 @@ from sessions_app.models import (
     LiveAlertOutcome,
     LiveAlertStatus,
 )
-from sessions_app.services.sessions import ensure_not_finalized, session_touch
+from sessions_app.services.session_status import ensure_center_can_change
+from sessions_app.services.sessions import session_touch
 
 NOTE_REPLACED = (
     "Signalement en direct validé pendant la session : la question {n} a été remplacée par une autre question "
@@ -67,7 +68,7 @@ def live_alert_open(*, certification: Certification, user: Any, index: int, code
         certification = _lock_certification(certification.pk)
         if certification.user_id != user.pk:
             raise DomainError("not_your_certification", _("Ce test de certification n'est pas le vôtre."))
-        ensure_not_finalized(certification.candidate.session)
+        ensure_center_can_change(certification.candidate.session)
         if certification.is_finished:
             raise DomainError(
                 "test_finished",
@@ -156,7 +157,7 @@ def live_alert_validate(*, alert: LiveAlert, by: Any, code: str = "") -> LiveAle
     with transaction.atomic():
         certification, alert = _lock_alert(alert)
         session = certification.candidate.session
-        ensure_not_finalized(session)
+        ensure_center_can_change(session)
         if alert.status == LiveAlertStatus.VALIDATED:
             return alert
         if alert.status == LiveAlertStatus.REFUSED:
@@ -256,7 +257,7 @@ def live_alert_refuse(*, alert: LiveAlert, by: Any) -> LiveAlert:
     with transaction.atomic():
         certification, alert = _lock_alert(alert)
         session = certification.candidate.session
-        ensure_not_finalized(session)
+        ensure_center_can_change(session)
         if alert.status == LiveAlertStatus.REFUSED:
             return alert
         if alert.status == LiveAlertStatus.VALIDATED:

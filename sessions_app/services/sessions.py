@@ -14,6 +14,7 @@ from pixcertif.core.errors import DomainError
 from pixcertif.core.models import AuditEvent
 from sessions_app.codes import generate_access_code, generate_invigilator_password
 from sessions_app.models import Certification, Session, SessionStatus
+from sessions_app.services.session_status import ensure_center_can_change, session_lock
 
 MAX_CANDIDATES_PER_INVIGILATOR = 20
 
@@ -89,16 +90,8 @@ def _session_created_with_token(center: CertificationCenter, form_token: str) ->
     return Session.objects.filter(center=center, pk__in=list(session_ids)).order_by("pk").first()
 
 
-def ensure_not_finalized(session: Session) -> None:
-    if session.is_finalized:
-        raise DomainError(
-            "session_finalized",
-            "Cette session est finalisée : elle est entre les mains de l'équipe Pix et ne peut plus être modifiée.",
-        )
-
-
 def ensure_not_started(session: Session, message: str | None = None) -> None:
-    ensure_not_finalized(session)
+    ensure_center_can_change(session)
     if session.is_started:
         raise DomainError(
             "session_started",
@@ -138,10 +131,11 @@ def session_update(*, session: Session, by: Any, **fields: Any) -> Session:
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        locked = Session.objects.select_for_update().filter(pk=session.pk).first()
-        if locked is None:
-            raise DomainError("session_deleted", "Cette session a été supprimée.")
-        ensure_not_finalized(locked)
+        try:
+            locked = session_lock(session.pk)
+        except Session.DoesNotExist:
+            raise DomainError("session_deleted", "Cette session a été supprimée.") from None
+        ensure_center_can_change(locked)
         changes: dict[str, dict[str, Any]] = {}
         for name, value in fields.items():
             if name in _TEXT_FIELDS:
@@ -175,10 +169,11 @@ def session_delete(*, session: Session, by: Any) -> None:
     (`session_started`). Deleting a session already gone is not an error.
     """
     with transaction.atomic():
-        locked = Session.objects.select_for_update().filter(pk=session.pk).first()
-        if locked is None:
+        try:
+            locked = session_lock(session.pk)
+        except Session.DoesNotExist:
             return
-        ensure_not_finalized(locked)
+        ensure_center_can_change(locked)
         if session_has_started(locked):
             raise DomainError("session_started", DELETE_STARTED_MESSAGE)
         audit_record(

@@ -110,7 +110,7 @@ def start(request: HttpRequest, candidate_id: int) -> HttpResponse:
     session = candidate.session
     certification = Certification.objects.filter(candidate=candidate).first()
     if certification is not None and (
-        certification.is_finished or session.is_finalized or _started_here(request, certification)
+        certification.is_finished or session.is_locked_for_center or _started_here(request, certification)
     ):
         return redirect("certifications:test", certification_id=certification.pk)
     profile = CandidateProfile.objects.filter(user=request.user).first()
@@ -118,7 +118,7 @@ def start(request: HttpRequest, candidate_id: int) -> HttpResponse:
     form = AccessCodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if session.is_finalized:
+        if session.is_locked_for_center:
             form.is_valid()
             form.add_error(None, _("Cette session est finalisée : il n'est plus possible de commencer le test."))
         elif _is_blocked(request, "certification-access-code"):
@@ -183,7 +183,7 @@ def test(request: HttpRequest, certification_id: int) -> HttpResponse:
     """The current question, or the end screen once the test is over."""
     certification = _own_certification(request, certification_id)
     session = certification.candidate.session
-    if certification.is_finished or session.is_finalized:
+    if certification.is_finished or session.is_locked_for_center:
         return render(request, "certifications/end.html", {"certification": certification, "session": session})
     if not _started_here(request, certification):
         # The start page, as a resume: "Votre surveillant doit autoriser la reprise de votre test".

@@ -51,7 +51,7 @@ def _candidate_for_center(request: HttpRequest, session: Session, candidate_id: 
 
 
 def _enrolment_open(session: Session) -> bool:
-    return not session.is_started and not session.is_finalized
+    return not session.is_started and not session.is_locked_for_center
 
 
 # ---------------------------------------------------------------- candidate list

@@ -28,13 +28,13 @@ from sessions_app.forms.sessions import (
     SessionForm,
     SessionListForm,
 )
-from sessions_app.models import Session, SessionStatus
+from sessions_app.models import Session
 from sessions_app.selectors import session_for_center
+from sessions_app.services.session_status import ensure_center_can_change
 from sessions_app.services.sessions import (
     DELETE_STARTED_MESSAGE,
     EDITABLE_FIELDS,
     MAX_CANDIDATES_PER_INVIGILATOR,
-    ensure_not_finalized,
     invigilators_required,
     session_create,
     session_delete,
@@ -70,7 +70,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(sessions.with_counts().order_by(*order_by), PAGE_SIZE).get_page(request.GET.get("page"))
     for session in page.object_list:
         session.can_delete = (
-            session.status == SessionStatus.CREATED and session.started_at is None and not session.started_count
+            not session.is_locked_for_center and session.started_at is None and not session.started_count
         )
 
     filters = {"q": search, "statut": values["statut"]}
@@ -130,7 +130,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     context = {
         "session": session,
         "tab": "details",
-        "can_edit": not session.is_finalized,
+        "can_edit": not session.is_locked_for_center,
         "invigilator_count": invigilator_count,
         "invigilators_required": invigilators_required(session.enrolled_count),
         "too_few_invigilators": session.enrolled_count > MAX_CANDIDATES_PER_INVIGILATOR * invigilator_count,
@@ -143,7 +143,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     try:
-        ensure_not_finalized(session)
+        ensure_center_can_change(session)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("sessions_app:detail", session.pk)
@@ -179,7 +179,7 @@ def session_delete_view(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.POST.get("etape") == "confirmation":
         refusal = ""
         try:
-            ensure_not_finalized(session)
+            ensure_center_can_change(session)
         except DomainError as error:
             refusal = error.message
         else:

@@ -77,7 +77,7 @@ class AnswerInline(StaffOnlyMixin, admin.TabularInline):
 
     @admin.display(description=_("neutralisation"))
     def neutralisation(self, obj: CertificationChallenge) -> str:
-        if obj.certification.candidate.session.status not in jury.PROCESSING_STATUSES:
+        if not obj.certification.candidate.session.is_in_jury_hands:
             return "—"
         name = "unneutralise" if obj.is_neutralized else "neutralise"
         label = _("Annuler la neutralisation") if obj.is_neutralized else _("Neutraliser")
@@ -110,7 +110,7 @@ class ReportInline(StaffOnlyMixin, admin.TabularInline):
 
     @admin.display(description=_("résoudre"))
     def resolve(self, obj: IssueReport) -> str:
-        if obj.certification.candidate.session.status not in jury.PROCESSING_STATUSES:
+        if not obj.certification.candidate.session.is_in_jury_hands:
             return "—"
         url = reverse("admin:finalisation_jurycertification_resolve", args=[obj.certification_id, obj.pk])
         field = f"note-{obj.pk}"
@@ -182,7 +182,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
         """Comments can be edited while the session is in the jury's hands."""
         if not _is_staff(request):
             return False
-        return obj is None or obj.candidate.session.status in jury.PROCESSING_STATUSES
+        return obj is None or obj.candidate.session.is_in_jury_hands
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.readonly_fields
@@ -232,7 +232,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
 
     @admin.display(description=_("décisions du jury"))
     def jury_actions(self, obj: JuryCertification) -> str:
-        if obj.candidate.session.status not in jury.PROCESSING_STATUSES:
+        if not obj.candidate.session.is_in_jury_hands:
             return _("Session publiée ou non finalisée : dépubliez-la pour la modifier.")
 
         def url(name: str) -> str:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from pixcertif.core.errors import DomainError
 from sessions_app.models import IssueReport, SessionStatus
+from sessions_app.models.session import IN_JURY_HANDS_STATUSES
 
 
 def _is_staff(request: HttpRequest) -> bool:
@@ -131,7 +132,7 @@ class ProcessingFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
         if value == self.TO_PROCESS:
-            return queryset.filter(status__in=[SessionStatus.FINALIZED, SessionStatus.IN_PROCESS])
+            return queryset.filter(status__in=IN_JURY_HANDS_STATUSES)
         if value in (SessionStatus.FINALIZED, SessionStatus.IN_PROCESS, SessionStatus.PUBLISHED):
             return queryset.filter(status=value)
         return queryset

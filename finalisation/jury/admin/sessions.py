@@ -230,7 +230,7 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
             return reverse(f"admin:finalisation_jurysession_{name}", args=[obj.pk])
 
         buttons = []
-        if obj.status in jury.PROCESSING_STATUSES:
+        if obj.is_in_jury_hands:
             buttons += [
                 _button(url("take"), _("Prendre en charge")),
                 _button(url("rescore"), _("Recalculer les scores")),
