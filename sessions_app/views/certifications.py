@@ -146,7 +146,7 @@ def start(request: HttpRequest, candidate_id: int) -> HttpResponse:
         "resuming": resuming,
         "not_certifiable": not_certifiable,
         # Told before the code is typed: the wrong day or hour; a resume nobody authorised.
-        "clock_refusal": "" if resuming or session.is_finalized else start_window_message(session),
+        "clock_refusal": "" if resuming or session.is_locked_for_center else start_window_message(session),
         "resume_refusal": RESUME_NEEDS_INVIGILATOR if resuming and not candidate.authorized_to_start else "",
     }
     return render(request, "certifications/start.html", context, status=status)
