@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from finalisation.categories import CATEGORIES, DETAILS_MAX_LENGTH
 from finalisation.jury.resolution import auto_resolve_reports
@@ -73,21 +74,23 @@ def _checked_report(
     """(category, question number, details) once the rules of a report hold, else DomainError."""
     category = CATEGORIES.get(code)
     if category is None:
-        raise DomainError("invalid_category", "Cette catégorie de signalement n'existe pas.")
+        raise DomainError("invalid_category", _("Cette catégorie de signalement n'existe pas."))
     if len(description) > DETAILS_MAX_LENGTH:
         raise DomainError(
-            "description_too_long", f"Les détails ne peuvent pas dépasser {DETAILS_MAX_LENGTH} caractères."
+            "description_too_long",
+            _("Les détails ne peuvent pas dépasser %(max)s caractères.") % {"max": DETAILS_MAX_LENGTH},
         )
     if category.needs_details and not description:
-        raise DomainError("description_required", "Précisez les détails de ce signalement.")
+        raise DomainError("description_required", _("Précisez les détails de ce signalement."))
     if category.needs_question:
         length = question_count(certification)
         if question_number is None:
-            raise DomainError("question_required", "Indiquez le numéro de la question concernée.")
+            raise DomainError("question_required", _("Indiquez le numéro de la question concernée."))
         if not 1 <= question_number <= length:
             raise DomainError(
                 "question_out_of_range",
-                f"Le numéro de question doit être compris entre 1 et {length} (nombre de questions du test).",
+                _("Le numéro de question doit être compris entre 1 et %(count)s (nombre de questions du test).")
+                % {"count": length},
             )
     else:
         question_number = None
@@ -143,7 +146,7 @@ def issue_report_update(
             IssueReport.objects.filter(pk=report.pk).values_list("certification__candidate__session_id", flat=True)
         ).first()
         if session_id is None:
-            raise DomainError("report_not_found", "Ce signalement a été supprimé.")
+            raise DomainError("report_not_found", _("Ce signalement a été supprimé."))
         session = _lock_open_session(session_id)
         report = IssueReport.objects.select_for_update().select_related("certification__candidate").get(pk=report.pk)
         category, question_number, description = _checked_report(
@@ -214,7 +217,7 @@ def abort_reason_set(*, certification: Certification, reason: str, by: Any) -> C
     Refused: finalised session, unknown reason, a test the candidate completed.
     """
     if reason not in {"", *AbortReason.values}:
-        raise DomainError("invalid_abort_reason", "Cette raison de l'abandon n'existe pas.")
+        raise DomainError("invalid_abort_reason", _("Cette raison de l'abandon n'existe pas."))
     with transaction.atomic():
         session_id = (
             Certification.objects.filter(pk=certification.pk).values_list("candidate__session_id", flat=True).get()
@@ -223,7 +226,7 @@ def abort_reason_set(*, certification: Certification, reason: str, by: Any) -> C
         certification = Certification.objects.select_for_update().select_related("candidate").get(pk=certification.pk)
         if certification.state not in UNFINISHED_STATES:
             raise DomainError(
-                "test_completed", "Ce candidat a terminé son test : aucune raison d'abandon n'est à indiquer."
+                "test_completed", _("Ce candidat a terminé son test : aucune raison d'abandon n'est à indiquer.")
             )
         if certification.abort_reason == reason:
             return certification
@@ -251,7 +254,10 @@ def finalisation_info_update(
     """
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX_LENGTH:
-        raise DomainError("comment_too_long", f"Le commentaire ne peut pas dépasser {COMMENT_MAX_LENGTH} caractères.")
+        raise DomainError(
+            "comment_too_long",
+            _("Le commentaire ne peut pas dépasser %(max)s caractères.") % {"max": COMMENT_MAX_LENGTH},
+        )
     with transaction.atomic():
         session = _lock_open_session(session.pk)
         new = {"has_incident": has_incident, "has_joining_issue": has_joining_issue, "finalisation_comment": comment}
@@ -282,17 +288,17 @@ def attachment_add(*, session: Session, kind: str, upload: UploadedFile, by: Any
     session, unknown kind, empty or too large file, another type, too many files.
     """
     if kind not in AttachmentKind.values:
-        raise DomainError("invalid_attachment_kind", "Choisissez le type de document.")
+        raise DomainError("invalid_attachment_kind", _("Choisissez le type de document."))
     if not upload.size:
-        raise DomainError("attachment_empty", "Ce fichier est vide.")
+        raise DomainError("attachment_empty", _("Ce fichier est vide."))
     if upload.size > ATTACHMENT_MAX_SIZE:
-        raise DomainError("attachment_too_large", "Ce fichier dépasse la taille maximale de 10 Mo.")
+        raise DomainError("attachment_too_large", _("Ce fichier dépasse la taille maximale de 10 Mo."))
     upload.seek(0)
     content_type = detect_content_type(upload.read(16))
     upload.seek(0)
     if content_type is None:
         raise DomainError(
-            "attachment_type", "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG : il ne peut pas être joint."
+            "attachment_type", _("Ce fichier n'est ni un PDF, ni une image JPEG ou PNG : il ne peut pas être joint.")
         )
     original_name = (upload.name or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
     with transaction.atomic():
@@ -300,7 +306,8 @@ def attachment_add(*, session: Session, kind: str, upload: UploadedFile, by: Any
         if SessionAttachment.objects.filter(session=session).count() >= ATTACHMENTS_MAX_PER_SESSION:
             raise DomainError(
                 "too_many_attachments",
-                f"Une session ne peut pas avoir plus de {ATTACHMENTS_MAX_PER_SESSION} pièces jointes.",
+                _("Une session ne peut pas avoir plus de %(max)s pièces jointes.")
+                % {"max": ATTACHMENTS_MAX_PER_SESSION},
             )
         attachment = SessionAttachment(
             session=session,
@@ -376,7 +383,7 @@ def session_finalise(*, session: Session, by: Any) -> Session:
         if not session.is_started:
             raise DomainError(
                 "session_not_started",
-                "Aucun candidat n'a commencé son test : cette session ne peut pas encore être finalisée.",
+                _("Aucun candidat n'a commencé son test : cette session ne peut pas encore être finalisée."),
             )
         missing = unfinished_without_reason(session)
         if missing:
@@ -385,7 +392,8 @@ def session_finalise(*, session: Session, by: Any) -> Session:
             )
             raise DomainError(
                 "abort_reason_missing",
-                f"Choisissez une raison de l'abandon pour chaque candidat qui n'a pas fini son test : {names}.",
+                _("Choisissez une raison de l'abandon pour chaque candidat qui n'a pas fini son test : %(names)s.")
+                % {"names": names},
             )
         now = timezone.now()
         ended = Certification.objects.filter(candidate__session=session, state=CertificationState.STARTED)

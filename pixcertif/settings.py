@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE for the admin's <html lang>
                 "pixcertif.accounts.context_processors.current_center",
             ],
         },

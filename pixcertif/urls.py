@@ -1,18 +1,25 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.i18n import JavaScriptCatalog
 
 from pixcertif.accounts.language import set_language
 
 admin.site.site_header = "Pix Certif — administration"
 admin.site.site_title = "Pix Certif"
-admin.site.index_title = "Équipe Pix"
+admin.site.index_title = gettext_lazy("Équipe Pix")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The footer's language switcher (a POST) and the JavaScript strings of the active language.
     path("i18n/setlang/", set_language, name="set_language"),
-    path("i18n/js/", JavaScriptCatalog.as_view(packages=["pixcertif.accounts"]), name="javascript-catalog"),
+    # The page asks for ?v=<its language>: a browser keeps one copy per language for an hour.
+    path(
+        "i18n/js/",
+        cache_control(max_age=3600, private=True)(JavaScriptCatalog.as_view(packages=["pixcertif.accounts"])),
+        name="javascript-catalog",
+    ),
     path("", include("pixcertif.accounts.urls")),  # login, sign-up, terms, password reset
     path("", include("pixcertif.accounts.team_urls")),  # team, invitations, documentation
     path("", include("sessions_app.urls")),  # sessions: list, create, edit, delete, details

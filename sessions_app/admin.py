@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sessions_app.answers import solution_errors
 from sessions_app.models import CandidateProfile, Challenge, Student
@@ -26,20 +28,24 @@ class ChallengeAdminForm(forms.ModelForm):
             "is_focus",
         ]
         help_texts = {
-            "proposals": 'Liste JSON, par exemple ["Réponse A", "Réponse B"] ; vide pour une réponse courte.',
-            "solution": "Choix unique : le numéro de la bonne proposition (« 2 ») ; choix multiple : les numéros "
-            "séparés par des virgules (« 1,3 ») ; réponse courte : les réponses acceptées séparées par « | ».",
+            "proposals": gettext_lazy(
+                'Liste JSON, par exemple ["Réponse A", "Réponse B"] ; vide pour une réponse courte.'
+            ),
+            "solution": gettext_lazy(
+                "Choix unique : le numéro de la bonne proposition (« 2 ») ; choix multiple : les numéros "
+                "séparés par des virgules (« 1,3 ») ; réponse courte : les réponses acceptées séparées par « | »."
+            ),
         }
 
     def clean(self):
         cleaned = super().clean()
         proposals = cleaned.get("proposals") or []
         if not isinstance(proposals, list) or not all(isinstance(p, str) for p in proposals):
-            self.add_error("proposals", "Une liste de textes est attendue.")
+            self.add_error("proposals", _("Une liste de textes est attendue."))
             return cleaned
         errors = solution_errors(cleaned.get("type", ""), proposals, cleaned.get("solution") or "")
         if errors:
-            self.add_error("solution", "Solution invalide : " + " ; ".join(errors) + ".")
+            self.add_error("solution", _("Solution invalide : %(errors)s.") % {"errors": " ; ".join(errors)})
         return cleaned
 
 
@@ -51,8 +57,8 @@ class ChallengeAdmin(admin.ModelAdmin):
     search_fields = ["code", "instruction"]
     fieldsets = [
         (None, {"fields": ["code", "competence", "level", "type", "is_active"]}),
-        ("Contenu", {"fields": ["instruction", "proposals", "solution", "timer_seconds"]}),
-        ("Neutralisation", {"fields": ["has_image", "has_attachment", "has_embed", "is_focus"]}),
+        (gettext_lazy("Contenu"), {"fields": ["instruction", "proposals", "solution", "timer_seconds"]}),
+        (gettext_lazy("Neutralisation"), {"fields": ["has_image", "has_attachment", "has_embed", "is_focus"]}),
     ]
 
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from sessions_app.models import ChallengeType
 from sessions_app.normalize import normalize_name
 
@@ -62,27 +64,27 @@ def solution_errors(challenge_type: str, proposals: Sequence[str], solution: str
     """Why a challenge's solution does not fit its proposals (empty list: it does)."""
     errors: list[str] = []
     if challenge_type not in ChallengeType.values:
-        return [f"type inconnu « {challenge_type} »"]
+        return [_("type inconnu « %(type)s »") % {"type": challenge_type}]
     if challenge_type == ChallengeType.SHORT:
         if proposals:
-            errors.append("une réponse courte n'a pas de propositions")
+            errors.append(_("une réponse courte n'a pas de propositions"))
         accepted = [part for part in solution.split("|") if normalize_short_answer(part)]
         if not accepted or len(accepted) != len(solution.split("|")):
-            errors.append("solution vide")
+            errors.append(_("solution vide"))
         return errors
     if len(proposals) < 2:
-        errors.append("au moins deux propositions")
+        errors.append(_("au moins deux propositions"))
     if len({normalize_name(p) for p in proposals}) != len(proposals):
-        errors.append("propositions en double")
+        errors.append(_("propositions en double"))
     numbers = _numbers(solution)
     if numbers is None:
-        return [*errors, f"solution « {solution} » : des numéros de propositions"]
+        return [*errors, _("solution « %(solution)s » : des numéros de propositions") % {"solution": solution}]
     if any(n < 1 or n > len(proposals) for n in numbers):
-        errors.append(f"solution « {solution} » hors des propositions")
+        errors.append(_("solution « %(solution)s » hors des propositions") % {"solution": solution})
     if len(set(numbers)) != len(numbers):
-        errors.append("numéro en double dans la solution")
+        errors.append(_("numéro en double dans la solution"))
     if challenge_type == ChallengeType.SINGLE and len(numbers) != 1:
-        errors.append("un choix unique a exactement une bonne réponse")
+        errors.append(_("un choix unique a exactement une bonne réponse"))
     if challenge_type == ChallengeType.MULTIPLE and len(numbers) < 2:
-        errors.append("un choix multiple a au moins deux bonnes réponses")
+        errors.append(_("un choix multiple a au moins deux bonnes réponses"))
     return errors

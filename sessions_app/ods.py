@@ -16,6 +16,7 @@ from datetime import date
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as ET
+from django.utils.translation import gettext as _
 from odf.namespaces import OFFICENS, TABLENS, TEXTNS
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import ParagraphProperties, Style, TableColumnProperties, TextProperties
@@ -115,8 +116,13 @@ class LineError:
     message: str
 
     def __str__(self) -> str:
-        where = f"Ligne {self.line}" + (f", colonne {self.column}" if self.column else "")
-        return f"{where} : {self.message}"
+        if self.column:
+            return _("Ligne %(line)s, colonne %(column)s : %(message)s") % {
+                "line": self.line,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Ligne %(line)s : %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass
@@ -252,13 +258,13 @@ def _rows(table: ET.Element) -> Iterator[tuple[int, list[object]]]:
         if not cells:
             line += repeat
             continue
-        for _ in range(min(repeat, MAX_LINES + 2)):
+        for _repeat in range(min(repeat, MAX_LINES + 2)):
             line += 1
             yield line, cells
 
 
 def _open(data: bytes) -> ET.Element:
-    not_ods = "Le fichier n'est pas un tableur au format .ods valide."
+    not_ods = _("Le fichier n'est pas un tableur au format .ods valide.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
@@ -266,7 +272,7 @@ def _open(data: bytes) -> ET.Element:
             if mimetype != ODS_MIMETYPE:
                 raise OdsFileError(not_ods)
             if info.file_size > MAX_CONTENT_BYTES:
-                raise OdsFileError("Le contenu du fichier est trop volumineux une fois décompressé.")
+                raise OdsFileError(_("Le contenu du fichier est trop volumineux une fois décompressé."))
             content = archive.read(info)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError):
         raise OdsFileError(not_ods)
@@ -276,7 +282,7 @@ def _open(data: bytes) -> ET.Element:
         raise OdsFileError(not_ods)
     table = root.find(f"{_O}body/{_O}spreadsheet/{_T}table")
     if table is None:
-        raise OdsFileError("Le fichier ne contient aucune feuille de calcul.")
+        raise OdsFileError(_("Le fichier ne contient aucune feuille de calcul."))
     return table
 
 
@@ -286,28 +292,34 @@ def read_candidates(data: bytes) -> ImportResult:
     rows = _rows(table)
     first = next(rows, None)
     if first is None:
-        raise OdsFileError("Le fichier est vide : il ne contient ni en-tête ni candidat.")
+        raise OdsFileError(_("Le fichier est vide : il ne contient ni en-tête ni candidat."))
     header_line, header_cells = first
     result = ImportResult()
     positions: dict[str, int] = {}
     for index, cell in enumerate(header_cells):
         letter = column_letter(index)
         if cell is _FORMULA:
-            result.errors.append(LineError(header_line, letter, "les formules ne sont pas acceptées dans l'en-tête."))
+            result.errors.append(
+                LineError(header_line, letter, _("les formules ne sont pas acceptées dans l'en-tête."))
+            )
             continue
         text = str(cell).strip()
         if not text:
             continue
         column = _HEADERS.get(_header_key(text))
         if column is None:
-            result.errors.append(LineError(header_line, f"{letter} « {text} »", "colonne inconnue."))
+            result.errors.append(LineError(header_line, f"{letter} « {text} »", _("colonne inconnue.")))
         elif column.key in positions:
-            result.errors.append(LineError(header_line, f"{letter} « {text} »", "cette colonne apparaît deux fois."))
+            result.errors.append(LineError(header_line, f"{letter} « {text} »", _("cette colonne apparaît deux fois.")))
         else:
             positions[column.key] = index
     for column in COLUMNS:
         if column.required and column.key not in positions:
-            result.errors.append(LineError(header_line, "", f"la colonne obligatoire « {column.header} » est absente."))
+            result.errors.append(
+                LineError(
+                    header_line, "", _("la colonne obligatoire « %(column)s » est absente.") % {"column": column.header}
+                )
+            )
     if result.errors:
         return result
 
@@ -316,7 +328,10 @@ def read_candidates(data: bytes) -> ImportResult:
     for line, cells in rows:
         count += 1
         if count > MAX_LINES:
-            raise OdsFileError(f"Le fichier contient plus de {MAX_LINES} candidats : divisez-le en plusieurs sessions.")
+            raise OdsFileError(
+                _("Le fichier contient plus de %(max)s candidats : divisez-le en plusieurs sessions.")
+                % {"max": MAX_LINES}
+            )
         data = _check_line(line, cells, positions, result.errors)
         if data is None:
             continue
@@ -326,14 +341,15 @@ def read_candidates(data: bytes) -> ImportResult:
                 LineError(
                     line,
                     "",
-                    f"même nom de naissance, prénom et date de naissance que la ligne {seen[key]}.",
+                    _("même nom de naissance, prénom et date de naissance que la ligne %(line)s.")
+                    % {"line": seen[key]},
                 )
             )
             continue
         seen[key] = line
         result.rows.append(data)
     if count == 0:
-        raise OdsFileError("Le fichier ne contient aucun candidat : la liste actuelle n'a pas été modifiée.")
+        raise OdsFileError(_("Le fichier ne contient aucun candidat : la liste actuelle n'a pas été modifiée."))
     return result
 
 
@@ -352,7 +368,7 @@ def _check_line(
         value = cells[index] if index < len(cells) else ""
         if value is _FORMULA:
             errors.append(
-                LineError(line, _where(key, positions), "les formules ne sont pas acceptées : saisissez la valeur.")
+                LineError(line, _where(key, positions), _("les formules ne sont pas acceptées : saisissez la valeur."))
             )
             raw[key] = None
             continue
@@ -377,12 +393,12 @@ def candidate_from_cells(
             continue
         if not text:
             if column.required:
-                errors.append(LineError(line, where(column.key), "cette case est obligatoire."))
+                errors.append(LineError(line, where(column.key), _("cette case est obligatoire.")))
             values[column.key] = _EMPTY.get(column.key, "")
             continue
         limit = MAX_LENGTHS.get(column.key)
         if limit and len(text) > limit:
-            errors.append(LineError(line, where(column.key), f"{limit} caractères au maximum."))
+            errors.append(LineError(line, where(column.key), _("%(max)s caractères au maximum.") % {"max": limit}))
             continue
         try:
             values[column.key] = _convert(column.key, text)

@@ -13,6 +13,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from sessions_app.forms.enrolment import RuleError, birth_date_error, parse_date
 from sessions_app.normalize import normalize_name
 from sessions_app.services.enrolment import StudentData
@@ -55,14 +57,14 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise StudentsFileError("L'encodage du fichier n'est pas reconnu : enregistrez-le en UTF-8 ou Windows-1252.")
+        raise StudentsFileError(_("L'encodage du fichier n'est pas reconnu : enregistrez-le en UTF-8 ou Windows-1252."))
 
 
 def read_students(data: bytes) -> StudentsResult:
     """Check every line; raise StudentsFileError when the file itself is unusable."""
     text = decode(data)
     if not text.strip():
-        raise StudentsFileError("Le fichier est vide.")
+        raise StudentsFileError(_("Le fichier est vide."))
     first_line = text.lstrip("\r\n").splitlines()[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -72,7 +74,7 @@ def read_students(data: bytes) -> StudentsResult:
         while not any(cell.strip() for cell in header):
             header = next(reader)
     except (StopIteration, csv.Error):
-        raise StudentsFileError("Le fichier ne contient pas de ligne d'en-tête.")
+        raise StudentsFileError(_("Le fichier ne contient pas de ligne d'en-tête."))
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
         name = cell.strip()
@@ -80,14 +82,22 @@ def read_students(data: bytes) -> StudentsResult:
             continue
         known = _BY_HEADER.get(normalize_name(name))
         if known is None:
-            result.errors.append(f"Ligne {reader.line_num} : colonne inconnue « {name} ».")
+            result.errors.append(
+                _("Ligne %(line)s : colonne inconnue « %(column)s ».") % {"line": reader.line_num, "column": name}
+            )
         elif known[0] in positions:
-            result.errors.append(f"Ligne {reader.line_num} : la colonne « {name} » apparaît deux fois.")
+            result.errors.append(
+                _("Ligne %(line)s : la colonne « %(column)s » apparaît deux fois.")
+                % {"line": reader.line_num, "column": name}
+            )
         else:
             positions[known[0]] = index
     for key, header_name, required in COLUMNS:
         if required and key not in positions:
-            result.errors.append(f"Ligne {reader.line_num} : la colonne obligatoire « {header_name} » est absente.")
+            result.errors.append(
+                _("Ligne %(line)s : la colonne obligatoire « %(column)s » est absente.")
+                % {"line": reader.line_num, "column": header_name}
+            )
     if result.errors:
         return result
 
@@ -100,22 +110,33 @@ def read_students(data: bytes) -> StudentsResult:
                 continue
             count += 1
             if count > MAX_LINES:
-                raise StudentsFileError(f"Le fichier contient plus de {MAX_LINES} élèves.")
+                raise StudentsFileError(_("Le fichier contient plus de %(max)s élèves.") % {"max": MAX_LINES})
             student = _check_line(line, cells, positions, result.errors)
             if student is None:
                 continue
             if student.ine in seen_ine:
                 result.errors.append(
-                    f"Ligne {line} : l'INE « {student.ine} » figure déjà ligne {seen_ine[student.ine]}."
+                    _("Ligne %(line)s : l'INE « %(ine)s » figure déjà ligne %(first)s.")
+                    % {"line": line, "ine": student.ine, "first": seen_ine[student.ine]}
                 )
                 continue
             seen_ine[student.ine] = line
             result.rows.append(student)
     except csv.Error as error:
-        raise StudentsFileError(f"Ligne {reader.line_num} : le fichier CSV est mal formé ({error}).")
+        raise StudentsFileError(
+            _("Ligne %(line)s : le fichier CSV est mal formé (%(error)s).") % {"line": reader.line_num, "error": error}
+        )
     if count == 0:
-        raise StudentsFileError("Le fichier ne contient aucun élève.")
+        raise StudentsFileError(_("Le fichier ne contient aucun élève."))
     return result
+
+
+def _at(line: int, header: str, message: object) -> str:
+    return _("Ligne %(line)s, colonne « %(column)s » : %(message)s") % {
+        "line": line,
+        "column": header,
+        "message": message,
+    }
 
 
 def _check_line(line: int, cells: list[str], positions: dict[str, int], errors: list[str]) -> StudentData | None:
@@ -126,28 +147,31 @@ def _check_line(line: int, cells: list[str], positions: dict[str, int], errors: 
         value = cells[index].strip() if index is not None and index < len(cells) else ""
         if not value:
             if required:
-                errors.append(f"Ligne {line}, colonne « {header} » : cette case est obligatoire.")
+                errors.append(_at(line, header, _("cette case est obligatoire.")))
             values[key] = ""
             continue
         limit = LIMITS.get(key)
         if limit and len(value) > limit:
-            errors.append(f"Ligne {line}, colonne « {header} » : {limit} caractères au maximum.")
+            errors.append(_at(line, header, _("%(max)s caractères au maximum.") % {"max": limit}))
             continue
         if key == "birth_date":
             try:
                 birth = parse_date(value)
             except RuleError as error:
-                errors.append(f"Ligne {line}, colonne « {header} » : {error}")
+                errors.append(_at(line, header, error))
                 continue
             problem = birth_date_error(birth)
             if problem:
-                errors.append(f"Ligne {line}, colonne « {header} » : {problem}")
+                errors.append(_at(line, header, problem))
                 continue
             values[key] = birth
         elif key == "ine":
             ine = value.upper().replace(" ", "")
             if not _INE.match(ine):
-                errors.append(f"Ligne {line} : l'INE « {value} » doit comporter 11 caractères (chiffres et lettres).")
+                errors.append(
+                    _("Ligne %(line)s : l'INE « %(ine)s » doit comporter 11 caractères (chiffres et lettres).")
+                    % {"line": line, "ine": value}
+                )
                 continue
             values[key] = ine
         elif key == "division":

@@ -10,6 +10,9 @@ from pixcertif.accounts.models import CertificationCenter, Membership
 from pixcertif.core.catalogue import compile_catalogues
 from tests.factories import CenterFactory, MembershipFactory, ProfileFactory, SessionFactory, UserFactory
 
+# A published session with validated, rejected and cancelled certifications (jury and results tests).
+pytest_plugins = ["tests.finalisation.published_results"]
+
 
 def pytest_configure(config):
     """`pytest` alone sees the English catalogue: compile any .po whose .mo is missing or older."""

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from pixcertif import exports
 from sessions_app.competences import COMPETENCE_CODES, COMPETENCE_NAMES
@@ -71,20 +73,20 @@ def csv_filename(session: Session) -> str:
 
 
 CSV_HEADERS = [
-    "Numéro de session",
-    "Numéro de certification",
-    "Nom",
-    "Prénom",
-    "Date de naissance",
-    "Identifiant local",
-    "Date de passage de la certification",
-    "Statut",
-    "Nombre de Pix",
-    *[f"Compétence {code}" for code in COMPETENCE_CODES],
-    "Commentaire jury pour le centre",
+    gettext_lazy("Numéro de session"),
+    gettext_lazy("Numéro de certification"),
+    gettext_lazy("Nom"),
+    gettext_lazy("Prénom"),
+    gettext_lazy("Date de naissance"),
+    gettext_lazy("Identifiant local"),
+    gettext_lazy("Date de passage de la certification"),
+    gettext_lazy("Statut"),
+    gettext_lazy("Nombre de Pix"),
+    *[format_lazy(gettext_lazy("Compétence {code}"), code=code) for code in COMPETENCE_CODES],
+    gettext_lazy("Commentaire jury pour le centre"),
 ]
 # Non-school centres only (schools have no billing mode), after the comment.
-BILLING_CSV_HEADERS = ["Tarification part Pix", "Code de prépaiement"]
+BILLING_CSV_HEADERS = [gettext_lazy("Tarification part Pix"), gettext_lazy("Code de prépaiement")]
 
 
 def results_csv(session: Session) -> tuple[str, bytes]:
@@ -92,7 +94,8 @@ def results_csv(session: Session) -> tuple[str, bytes]:
 
     Non-school centres get the billing mode and prepayment code at the end of each line."""
     with_billing = not session.center.is_school
-    lines: list[list[object]] = [CSV_HEADERS + (BILLING_CSV_HEADERS if with_billing else [])]
+    headers = CSV_HEADERS + (BILLING_CSV_HEADERS if with_billing else [])
+    lines: list[list[object]] = [[str(header) for header in headers]]  # in the downloader's language
     for row in session_results(session):
         candidate = row.candidate
         billing = [candidate.get_billing_mode_display(), candidate.prepayment_code] if with_billing else []

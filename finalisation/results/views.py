@@ -108,6 +108,7 @@ def verification(request: HttpRequest) -> HttpResponse:
     """Anyone checks a certificate code. A lookup, not a change: the result is shown on the POST."""
     form = VerificationForm(request.POST or None)
     row = None
+    cancelled = False
     if request.method == "POST" and form.is_valid():
         keys = throttle.throttle_keys(request)
         if throttle.is_blocked(VERIFICATION_SCOPE, keys):
@@ -115,12 +116,17 @@ def verification(request: HttpRequest) -> HttpResponse:
         else:
             certification = (
                 published_certifications()
-                .filter(verification_code=form.cleaned_data["code"], jury_status=JuryStatus.VALIDATED)
+                .filter(
+                    verification_code=form.cleaned_data["code"],
+                    jury_status__in=[JuryStatus.VALIDATED, JuryStatus.CANCELLED],
+                )
                 .first()
             )
             if certification is None:
                 throttle.record_failure(VERIFICATION_SCOPE, keys)
                 form.add_error("code", _("Aucune certification ne correspond à ce code de vérification."))
+            elif certification.jury_status == JuryStatus.CANCELLED:
+                cancelled = True  # a real certificate the jury cancelled: say so, show nothing of it
             else:
                 row = ResultRow(certification)
-    return render(request, "results/verification.html", {"form": form, "row": row})
+    return render(request, "results/verification.html", {"form": form, "row": row, "cancelled": cancelled})

@@ -17,6 +17,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from pixcertif.accounts.models import CertificationCenter, Membership
 
@@ -80,9 +81,9 @@ def center_required(view: Callable | None = None, *, admin: bool = False) -> Cal
                 return redirect(f"{reverse('accounts:login')}?next={quote(request.get_full_path(), safe='/')}")
             membership = current_membership(request)
             if membership is None:
-                raise PermissionDenied("Vous n'êtes membre d'aucun centre de certification.")
+                raise PermissionDenied(_("Vous n'êtes membre d'aucun centre de certification."))
             if admin and not membership.is_admin:
-                raise PermissionDenied("Cette action est réservée aux administrateurs du centre.")
+                raise PermissionDenied(_("Cette action est réservée aux administrateurs du centre."))
             request.membership = membership
             request.center = membership.center
             return func(request, *args, **kwargs)

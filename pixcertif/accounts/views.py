@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pixcertif.accounts import services
@@ -49,7 +50,7 @@ class LoginView(auth_views.LoginView):
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.info(request, "Vous êtes déconnecté(e).")
+    messages.info(request, _("Vous êtes déconnecté(e)."))
     return redirect("accounts:login")
 
 
@@ -66,7 +67,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             last_name=form.cleaned_data["last_name"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Votre compte a été créé.")
+        messages.success(request, _("Votre compte a été créé."))
         return redirect(safe_next(request) or landing_url(user))
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request)})
 
@@ -88,7 +89,7 @@ def cgu(request: HttpRequest) -> HttpResponse:
         if request.POST.get("accept") == "on":
             services.user_accept_terms(user=request.user)
             return redirect(target)
-        error = "Vous devez accepter les conditions générales d'utilisation pour continuer."
+        error = _("Vous devez accepter les conditions générales d'utilisation pour continuer.")
     return render(request, "accounts/cgu.html", {"accepted": False, "next": target, "error": error})
 
 
@@ -100,7 +101,7 @@ def switch_center_view(request: HttpRequest) -> HttpResponse:
     except ValueError:
         center_id = -1
     if not switch_center(request, center_id):
-        messages.error(request, "Vous n'êtes pas membre de ce centre.")
+        messages.error(request, _("Vous n'êtes pas membre de ce centre."))
     return HttpResponseRedirect(reverse("sessions_app:list"))
 
 

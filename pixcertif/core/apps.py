@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "pixcertif.core"
     label = "core"
-    verbose_name = "Journal des actions"
+    verbose_name = _("Journal des actions")

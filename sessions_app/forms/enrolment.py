@@ -41,14 +41,14 @@ def parse_date(value: str) -> date:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise RuleError(f"« {value} » n'est pas une date valide (format attendu : jj/mm/aaaa).")
+    raise RuleError(_("« %(value)s » n'est pas une date valide (format attendu : jj/mm/aaaa).") % {"value": value})
 
 
 def birth_date_error(value: date) -> str | None:
     if value < BIRTH_DATE_MIN:
-        return "La date de naissance doit être postérieure au 01/01/1900."
+        return _("La date de naissance doit être postérieure au 01/01/1900.")
     if value > timezone.localdate():
-        return "La date de naissance ne peut pas être dans le futur."
+        return _("La date de naissance ne peut pas être dans le futur.")
     return None
 
 
@@ -58,7 +58,7 @@ def parse_sex(value: str) -> str:
         return Sex.M
     if normalized in {"f", "femme", "feminin"}:
         return Sex.F
-    raise RuleError(f"« {value} » n'est pas un sexe valide : indiquez M ou F.")
+    raise RuleError(_("« %(value)s » n'est pas un sexe valide : indiquez M ou F.") % {"value": value})
 
 
 def parse_extra_time(value: str) -> int | None:
@@ -67,7 +67,9 @@ def parse_extra_time(value: str) -> int | None:
         return None
     match = _PERCENT.match(value)
     if not match or not 1 <= int(match.group(1)) <= 99:
-        raise RuleError(f"« {value} » : le temps majoré doit être un pourcentage entier entre 1 et 99.")
+        raise RuleError(
+            _("« %(value)s » : le temps majoré doit être un pourcentage entier entre 1 et 99.") % {"value": value}
+        )
     return int(match.group(1))
 
 
@@ -77,7 +79,7 @@ def parse_email(value: str) -> str:
         try:
             validate_email(value)
         except ValidationError:
-            raise RuleError(f"« {value} » n'est pas une adresse e-mail valide.")
+            raise RuleError(_("« %(value)s » n'est pas une adresse e-mail valide.") % {"value": value})
     return value
 
 
@@ -97,7 +99,10 @@ def parse_billing_mode(value: str) -> str:
     """ "Gratuite", "Payante" or "Prépayée" (case and accents ignored) → a BillingMode value."""
     mode = _BILLING_WORDS.get(normalize_name(value))
     if mode is None:
-        raise RuleError(f"« {value} » n'est pas une tarification valide : indiquez Gratuite, Payante ou Prépayée.")
+        raise RuleError(
+            _("« %(value)s » n'est pas une tarification valide : indiquez Gratuite, Payante ou Prépayée.")
+            % {"value": value}
+        )
     return mode
 
 
@@ -108,19 +113,22 @@ def parse_yes_no(value: str) -> bool:
         return False
     if normalized in _YES:
         return True
-    raise RuleError(f"« {value} » : indiquez oui ou non.")
+    raise RuleError(_("« %(value)s » : indiquez oui ou non.") % {"value": value})
 
 
 def billing_errors(*, mode: str, code: str, required: bool) -> dict[str, str]:
     """The billing rules of a non-school centre; keys are field names."""
     if not mode:
-        return {"billing_mode": "La tarification part Pix est obligatoire."} if required else {}
+        return {"billing_mode": _("La tarification part Pix est obligatoire.")} if required else {}
     if len(code) > PREPAYMENT_CODE_MAX_LENGTH:
-        return {"prepayment_code": f"Le code de prépaiement fait au plus {PREPAYMENT_CODE_MAX_LENGTH} caractères."}
+        return {
+            "prepayment_code": _("Le code de prépaiement fait au plus %(max)s caractères.")
+            % {"max": PREPAYMENT_CODE_MAX_LENGTH}
+        }
     if mode == BillingMode.PREPAID and not code:
         return {"prepayment_code": PREPAYMENT_CODE_REQUIRED_MESSAGE}
     if mode != BillingMode.PREPAID and code:
-        return {"prepayment_code": "Le code de prépaiement ne s'indique que pour une tarification « Prépayée »."}
+        return {"prepayment_code": _("Le code de prépaiement ne s'indique que pour une tarification « Prépayée ».")}
     return {}
 
 
@@ -132,25 +140,29 @@ def birthplace_errors(*, country: str, insee: str, postal: str, city: str) -> di
     """Born in France: INSEE code, or postal code + city. Born abroad: city. Keys are field names."""
     errors: dict[str, str] = {}
     if not country:
-        errors["birth_country"] = "Le pays de naissance est obligatoire."
+        errors["birth_country"] = _("Le pays de naissance est obligatoire.")
         return errors
     if is_france(country):
         if insee:
             if not _INSEE.match(insee):
-                errors["birth_insee_code"] = f"« {insee} » n'est pas un code INSEE valide (5 caractères, ex. 75056)."
+                errors["birth_insee_code"] = _(
+                    "« %(value)s » n'est pas un code INSEE valide (5 caractères, ex. 75056)."
+                ) % {"value": insee}
         else:
             if not postal:
-                errors["birth_postal_code"] = (
+                errors["birth_postal_code"] = _(
                     "Né(e) en France : renseignez le code INSEE, ou le code postal et la commune de naissance."
                 )
             elif not _POSTAL.match(postal):
-                errors["birth_postal_code"] = f"« {postal} » n'est pas un code postal valide (5 chiffres)."
+                errors["birth_postal_code"] = _("« %(value)s » n'est pas un code postal valide (5 chiffres).") % {
+                    "value": postal
+                }
             if not city:
-                errors["birth_city"] = (
+                errors["birth_city"] = _(
                     "Né(e) en France sans code INSEE : la commune de naissance est obligatoire avec le code postal."
                 )
     elif not city:
-        errors["birth_city"] = "Né(e) à l'étranger : la commune de naissance est obligatoire."
+        errors["birth_city"] = _("Né(e) à l'étranger : la commune de naissance est obligatoire.")
     return errors
 
 

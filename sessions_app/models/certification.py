@@ -108,6 +108,10 @@ class Certification(models.Model):
     # A jury decision the score never overrides (cancelled is the other one: jury_status "cancelled").
     rejected_for_fraud = models.BooleanField(_("rejetée pour fraude"), default=False)
     verification_code = models.CharField(_("code de vérification"), max_length=10, blank=True)
+    # Set when the jury cancels the certificate of a published session (the code then verifies as
+    # "annulée"); cleared when it is restored. The audit trail keeps every cancellation.
+    cancellation_reason = models.TextField(_("motif de l'annulation"), max_length=500, blank=True)
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("certification")

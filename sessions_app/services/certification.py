@@ -72,7 +72,7 @@ def candidate_set_presence(*, candidate: Candidate, present: bool, by: Any) -> C
                 return candidate  # already started: presence is a fact, nothing to change
             raise DomainError(
                 "candidate_already_started",
-                "Ce candidat a déjà commencé son test : sa présence ne peut plus être décochée.",
+                _("Ce candidat a déjà commencé son test : sa présence ne peut plus être décochée."),
             )
         now = timezone.now()
         if present:
@@ -105,9 +105,9 @@ def candidate_authorize_resume(*, candidate: Candidate, by: Any) -> Candidate:
         ensure_center_can_change(candidate.session)
         certification = _certification_of(candidate)
         if certification is None:
-            raise DomainError("not_started", "Ce candidat n'a pas encore commencé son test.")
+            raise DomainError("not_started", _("Ce candidat n'a pas encore commencé son test."))
         if certification.is_finished:
-            raise DomainError("test_finished", "Le test de ce candidat est terminé : il ne peut pas être repris.")
+            raise DomainError("test_finished", _("Le test de ce candidat est terminé : il ne peut pas être repris."))
         now = timezone.now()
         if now >= clock.resume_deadline(certification.started_at):
             raise DomainError(
@@ -141,7 +141,7 @@ def certification_end_by_invigilator(*, candidate: Candidate, by: Any) -> Certif
         ensure_center_can_change(candidate.session)
         certification = _certification_of(candidate)
         if certification is None:
-            raise DomainError("not_started", "Ce candidat n'a pas encore commencé son test.")
+            raise DomainError("not_started", _("Ce candidat n'a pas encore commencé son test."))
         if certification.is_finished:
             return certification
         certification.state = CertificationState.ENDED_BY_INVIGILATOR
@@ -280,18 +280,20 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
         session = session_lock(candidate.session_id)
         ensure_center_can_change(session)
         if candidate.user_id != user.pk:
-            raise DomainError("not_your_candidate", "Cette inscription n'est pas rattachée à votre compte.")
+            raise DomainError("not_your_candidate", _("Cette inscription n'est pas rattachée à votre compte."))
         certification = _certification_of(candidate)
         if certification is not None and certification.is_finished:
-            raise DomainError("test_finished", "Votre test de certification est terminé.")
+            raise DomainError("test_finished", _("Votre test de certification est terminé."))
         now = timezone.now()
         if certification is not None:
             _ensure_can_resume(candidate, certification, now)
         elif not candidate.authorized_to_start:
             raise DomainError(
                 "not_authorized",
-                "Votre surveillant n'a pas confirmé votre présence dans la salle de test. Vous ne pouvez donc "
-                "pas encore commencer votre test de certification. Merci de prévenir votre surveillant.",
+                _(
+                    "Votre surveillant n'a pas confirmé votre présence dans la salle de test. Vous ne pouvez donc "
+                    "pas encore commencer votre test de certification. Merci de prévenir votre surveillant."
+                ),
             )
         else:
             _ensure_first_start_possible(session, now)
@@ -309,15 +311,17 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
             if not is_certifiable(levels):
                 raise DomainError(
                     "not_certifiable",
-                    "Votre profil Pix n'est pas certifiable : il faut avoir atteint au moins le niveau 1 dans "
-                    "5 compétences. Prévenez votre surveillant.",
+                    _(
+                        "Votre profil Pix n'est pas certifiable : il faut avoir atteint au moins le niveau 1 dans "
+                        "5 compétences. Prévenez votre surveillant."
+                    ),
                 )
             seed = secrets.randbits(48)
             drawn = draw_challenges(levels, seed)
             if not drawn:
                 raise DomainError(
                     "no_challenges",
-                    "Aucune question n'est disponible pour votre test. Prévenez votre surveillant.",
+                    _("Aucune question n'est disponible pour votre test. Prévenez votre surveillant."),
                 )
             certification = Certification.objects.create(candidate=candidate, user=user, started_at=now, seed=seed)
             CertificationChallenge.objects.bulk_create(
@@ -345,7 +349,7 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
         return certification
 
 
-NO_MATCH_MESSAGE = (
+NO_MATCH_MESSAGE = gettext_lazy(
     "Nous n'avons trouvé aucun candidat inscrit à cette session avec ces informations. "
     "Vérifiez les informations avec votre surveillant : elles doivent être saisies telles qu'elles "
     "figurent sur la feuille d'émargement."
@@ -374,21 +378,25 @@ def candidate_join(*, session_id: int, first_name: str, last_name: str, birth_da
             raise DomainError("no_match", NO_MATCH_MESSAGE)
         candidate = _lock_candidate(matches[0])
         ensure_center_can_change(
-            candidate.session, "Cette session est finalisée : il n'est plus possible de la rejoindre."
+            candidate.session, _("Cette session est finalisée : il n'est plus possible de la rejoindre.")
         )
         if candidate.user_id == user.pk:
             return candidate
         if candidate.user_id is not None:
             raise DomainError(
                 "candidate_taken",
-                "Ce candidat a déjà rejoint la session avec un autre compte Pix. Vérifiez les informations avec "
-                "votre surveillant.",
+                _(
+                    "Ce candidat a déjà rejoint la session avec un autre compte Pix. Vérifiez les informations avec "
+                    "votre surveillant."
+                ),
             )
         if Candidate.objects.filter(session=candidate.session, user=user).exclude(pk=candidate.pk).exists():
             raise DomainError(
                 "account_already_linked",
-                "Votre compte Pix est déjà rattaché à un autre candidat de cette session. Vérifiez les "
-                "informations avec votre surveillant.",
+                _(
+                    "Votre compte Pix est déjà rattaché à un autre candidat de cette session. Vérifiez les "
+                    "informations avec votre surveillant."
+                ),
             )
         candidate.user = user
         candidate.linked_at = timezone.now()
@@ -403,10 +411,10 @@ def _ensure_can_answer(certification: Certification) -> None:
     if certification.state == CertificationState.ENDED_BY_INVIGILATOR:
         raise DomainError(
             "ended_by_invigilator",
-            "Votre surveillant a mis fin à votre test de certification : vous ne pouvez plus répondre.",
+            _("Votre surveillant a mis fin à votre test de certification : vous ne pouvez plus répondre."),
         )
     if certification.is_finished:
-        raise DomainError("test_finished", "Votre test de certification est terminé : vous ne pouvez plus répondre.")
+        raise DomainError("test_finished", _("Votre test de certification est terminé : vous ne pouvez plus répondre."))
 
 
 def certification_answer(
@@ -422,26 +430,26 @@ def certification_answer(
     (see `sessions_app.answers`).
     """
     if len(answer) > MAX_ANSWER_LENGTH:
-        raise DomainError("answer_too_long", "Votre réponse est trop longue (500 caractères au maximum).")
+        raise DomainError("answer_too_long", _("Votre réponse est trop longue (500 caractères au maximum)."))
     with transaction.atomic():
         certification = (
             Certification.objects.select_for_update().select_related("candidate__session").get(pk=certification.pk)
         )
         if certification.user_id != user.pk:
-            raise DomainError("not_your_certification", "Ce test de certification n'est pas le vôtre.")
+            raise DomainError("not_your_certification", _("Ce test de certification n'est pas le vôtre."))
         question = (
             CertificationChallenge.objects.select_related("challenge")
             .filter(certification=certification, index=index)
             .first()
         )
         if question is None:
-            raise DomainError("invalid_index", "Cette question ne fait pas partie de votre test.")
+            raise DomainError("invalid_index", _("Cette question ne fait pas partie de votre test."))
         if index < certification.current_index:
             same = question.result == CertificationChallenge.Result.SKIPPED if skip else question.answer == answer
             if same and question.result:
                 return question
             raise DomainError(
-                "no_going_back", "Vous avez déjà répondu à cette question : il n'est pas possible d'y revenir."
+                "no_going_back", _("Vous avez déjà répondu à cette question : il n'est pas possible d'y revenir.")
             )
         _ensure_can_answer(certification)
         if LiveAlert.objects.filter(certification=certification, status=LiveAlertStatus.OPEN).exists():
@@ -450,14 +458,16 @@ def certification_answer(
                 _("Votre signalement est en cours de traitement : attendez la réponse de votre surveillant."),
             )
         if index != certification.current_index:
-            raise DomainError("invalid_index", "Répondez d'abord à la question affichée.")
+            raise DomainError("invalid_index", _("Répondez d'abord à la question affichée."))
         now = timezone.now()
         if skip:
             question.answer = ""
             question.result = CertificationChallenge.Result.SKIPPED
         else:
             if not answer:
-                raise DomainError("empty_answer", "Choisissez ou saisissez une réponse, ou cliquez sur « Je passe ».")
+                raise DomainError(
+                    "empty_answer", _("Choisissez ou saisissez une réponse, ou cliquez sur « Je passe ».")
+                )
             question.answer = answer
             question.result = (
                 CertificationChallenge.Result.OK

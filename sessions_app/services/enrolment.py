@@ -13,6 +13,8 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pixcertif.accounts.models import CertificationCenter
 from pixcertif.core.audit import audit_record
@@ -23,11 +25,13 @@ from sessions_app.normalize import identity_key
 from sessions_app.services.session_status import session_lock
 from sessions_app.services.sessions import ensure_not_started, session_touch
 
-ENROLMENT_CLOSED_MESSAGE = (
+ENROLMENT_CLOSED_MESSAGE = gettext_lazy(
     "La session a déjà débuté : il n'est plus possible d'ajouter, de modifier ou de supprimer des candidats."
 )
-PREPAYMENT_CODE_REQUIRED_MESSAGE = "Le code de prépaiement est obligatoire pour une tarification « Prépayée »."
-DUPLICATE_MESSAGE = (
+PREPAYMENT_CODE_REQUIRED_MESSAGE = gettext_lazy(
+    "Le code de prépaiement est obligatoire pour une tarification « Prépayée »."
+)
+DUPLICATE_MESSAGE = gettext_lazy(
     "Un candidat avec les mêmes nom de naissance, prénom et date de naissance est déjà inscrit à cette session."
 )
 
@@ -88,7 +92,9 @@ def _ensure_no_duplicate(session: Session, data: CandidateData, *, exclude_pk: i
         raise DomainError("candidate_duplicate", DUPLICATE_MESSAGE)
 
 
-BILLING_FOR_SCHOOLS_MESSAGE = "Les établissements scolaires n'indiquent pas de tarification pour leurs candidats."
+BILLING_FOR_SCHOOLS_MESSAGE = gettext_lazy(
+    "Les établissements scolaires n'indiquent pas de tarification pour leurs candidats."
+)
 
 
 def ensure_billing_allowed(center: CertificationCenter, data: CandidateData) -> None:
@@ -98,17 +104,18 @@ def ensure_billing_allowed(center: CertificationCenter, data: CandidateData) -> 
             raise DomainError("billing_not_for_schools", BILLING_FOR_SCHOOLS_MESSAGE)
         return
     if data.billing_mode and data.billing_mode not in BillingMode.values:
-        raise DomainError("billing_mode_invalid", "La tarification part Pix est invalide.")
+        raise DomainError("billing_mode_invalid", _("La tarification part Pix est invalide."))
     if data.billing_mode == BillingMode.PREPAID and not data.prepayment_code:
         raise DomainError("prepayment_code_required", PREPAYMENT_CODE_REQUIRED_MESSAGE)
     if data.billing_mode != BillingMode.PREPAID and data.prepayment_code:
         raise DomainError(
-            "prepayment_code_unexpected", "Le code de prépaiement ne s'indique que pour une tarification « Prépayée »."
+            "prepayment_code_unexpected",
+            _("Le code de prépaiement ne s'indique que pour une tarification « Prépayée »."),
         )
     if len(data.prepayment_code) > PREPAYMENT_CODE_MAX_LENGTH:
         raise DomainError(
             "prepayment_code_too_long",
-            f"Le code de prépaiement fait au plus {PREPAYMENT_CODE_MAX_LENGTH} caractères.",
+            _("Le code de prépaiement fait au plus %(max)s caractères.") % {"max": PREPAYMENT_CODE_MAX_LENGTH},
         )
 
 
@@ -193,7 +200,7 @@ def candidate_delete(*, candidate: Candidate, by: Any) -> None:
         if locked.user_id is not None:
             raise DomainError(
                 "candidate_joined",
-                "Ce candidat a déjà rejoint la session : il ne peut plus être supprimé.",
+                _("Ce candidat a déjà rejoint la session : il ne peut plus être supprimé."),
             )
         audit_record(
             action="candidate.delete",
@@ -219,13 +226,13 @@ def students_enrol(*, session: Session, student_ids: Iterable[int], by: Any) -> 
     with transaction.atomic():
         session = _lock_session(session)
         if not session.center.is_school:
-            raise DomainError("not_a_school", "L'ajout d'élèves est réservé aux établissements scolaires.")
+            raise DomainError("not_a_school", _("L'ajout d'élèves est réservé aux établissements scolaires."))
         if not wanted:
-            raise DomainError("no_student_selected", "Sélectionnez au moins un élève.")
+            raise DomainError("no_student_selected", _("Sélectionnez au moins un élève."))
         students = list(Student.objects.filter(center_id=session.center_id, pk__in=wanted))
         if len(students) != len(wanted):
             raise DomainError(
-                "student_not_found", "Un des élèves sélectionnés n'appartient pas à la liste de votre établissement."
+                "student_not_found", _("Un des élèves sélectionnés n'appartient pas à la liste de votre établissement.")
             )
         already = set(session.candidates.filter(student__in=students).values_list("student_id", flat=True))
         existing_keys = set(session.candidates.values_list("identity_key", "birth_date"))
@@ -278,7 +285,7 @@ def candidates_replace_from_import(*, session: Session, rows: Sequence[Candidate
         if session.candidates.filter(user__isnull=False).exists():
             raise DomainError(
                 "candidate_joined",
-                "Des candidats ont déjà rejoint la session : la liste ne peut plus être remplacée par un import.",
+                _("Des candidats ont déjà rejoint la session : la liste ne peut plus être remplacée par un import."),
             )
         seen: set[tuple[str, date]] = set()
         for data in rows:
@@ -287,7 +294,7 @@ def candidates_replace_from_import(*, session: Session, rows: Sequence[Candidate
             if key in seen:
                 raise DomainError("candidate_duplicate", f"{data.first_name} {data.last_name} : {DUPLICATE_MESSAGE}")
             seen.add(key)
-        removed, _ = session.candidates.all().delete()
+        removed, _by_model = session.candidates.all().delete()
         Candidate.objects.bulk_create([_build(session, data) for data in rows], batch_size=500)
         audit_record(action="candidate.import", by=by, session=session, removed=removed, imported=len(rows))
         session_touch(session)
@@ -301,10 +308,10 @@ def students_import(*, center: CertificationCenter, rows: Sequence[StudentData],
     Returns (created, updated).
     """
     if not center.is_school:
-        raise DomainError("not_a_school", "L'import d'élèves est réservé aux établissements scolaires.")
+        raise DomainError("not_a_school", _("L'import d'élèves est réservé aux établissements scolaires."))
     ines = [row.ine for row in rows]
     if len(set(ines)) != len(ines):
-        raise DomainError("student_duplicate_ine", "Le fichier contient plusieurs fois le même INE.")
+        raise DomainError("student_duplicate_ine", _("Le fichier contient plusieurs fois le même INE."))
     with transaction.atomic():
         CertificationCenter.objects.select_for_update().get(pk=center.pk)
         existing = {s.ine: s for s in Student.objects.select_for_update().filter(center=center, ine__in=ines)}

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pixcertif.accounts.models import CertificationCenter
 from pixcertif.core.audit import audit_record
@@ -20,11 +22,11 @@ MAX_CANDIDATES_PER_INVIGILATOR = 20
 
 
 def _unique_access_code() -> str:
-    for _ in range(50):
+    for _attempt in range(50):
         code = generate_access_code()
         if not Session.objects.filter(access_code=code, status=SessionStatus.CREATED).exists():
             return code
-    raise DomainError("access_code_exhausted", "Impossible de générer un code d'accès unique. Réessayez.")
+    raise DomainError("access_code_exhausted", _("Impossible de générer un code d'accès unique. Réessayez."))
 
 
 def session_create(
@@ -80,7 +82,7 @@ def session_create(
                 return session
         except IntegrityError:
             continue
-    raise DomainError("access_code_exhausted", "Impossible de générer un code d'accès unique. Réessayez.")
+    raise DomainError("access_code_exhausted", _("Impossible de générer un code d'accès unique. Réessayez."))
 
 
 def _session_created_with_token(center: CertificationCenter, form_token: str) -> Session | None:
@@ -95,7 +97,7 @@ def ensure_not_started(session: Session, message: str | None = None) -> None:
     if session.is_started:
         raise DomainError(
             "session_started",
-            message or "Un candidat a déjà commencé son test : cette information ne peut plus être modifiée.",
+            message or _("Un candidat a déjà commencé son test : cette information ne peut plus être modifiée."),
         )
 
 
@@ -110,7 +112,9 @@ def session_touch(session: Session) -> None:
 EDITABLE_FIELDS = ("address", "room", "date", "time", "examiner", "description")
 FROZEN_ONCE_STARTED = ("address", "room", "date", "time", "examiner")
 _TEXT_FIELDS = ("address", "room", "examiner", "description")
-DELETE_STARTED_MESSAGE = "Il n'est plus possible de supprimer une session lorsqu'un candidat a déjà commencé son test."
+DELETE_STARTED_MESSAGE = gettext_lazy(
+    "Il n'est plus possible de supprimer une session lorsqu'un candidat a déjà commencé son test."
+)
 
 
 def session_has_started(session: Session) -> bool:
@@ -134,7 +138,7 @@ def session_update(*, session: Session, by: Any, **fields: Any) -> Session:
         try:
             locked = session_lock(session.pk)
         except Session.DoesNotExist:
-            raise DomainError("session_deleted", "Cette session a été supprimée.") from None
+            raise DomainError("session_deleted", _("Cette session a été supprimée.")) from None
         ensure_center_can_change(locked)
         changes: dict[str, dict[str, Any]] = {}
         for name, value in fields.items():
@@ -149,8 +153,10 @@ def session_update(*, session: Session, by: Any, **fields: Any) -> Session:
         if frozen and session_has_started(locked):
             raise DomainError(
                 "session_started",
-                "Un candidat a déjà commencé son test : le site, la salle, la date, l'heure et les "
-                "surveillants ne peuvent plus être modifiés. Seules les observations peuvent encore l'être.",
+                _(
+                    "Un candidat a déjà commencé son test : le site, la salle, la date, l'heure et les "
+                    "surveillants ne peuvent plus être modifiés. Seules les observations peuvent encore l'être."
+                ),
             )
         for name, change in changes.items():
             setattr(locked, name, change["new"])

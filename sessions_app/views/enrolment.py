@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pixcertif import downloads
@@ -36,9 +37,9 @@ from sessions_app.students_csv import StudentsFileError, read_students
 STUDENTS_PER_PAGE = 20
 ROSTER_PER_PAGE = 50
 MAX_ERRORS_SHOWN = 200
-ADDED_MESSAGE = "Le(s) candidat(s) ont été ajouté(s) avec succès."
-SCHOOL_ONLY = "L'ajout d'élèves par classe est réservé aux établissements scolaires."
-NOT_FOR_SCHOOLS = "Les candidats d'un établissement scolaire s'ajoutent depuis la liste des élèves."
+ADDED_MESSAGE = gettext_lazy("Le(s) candidat(s) ont été ajouté(s) avec succès.")
+SCHOOL_ONLY = gettext_lazy("L'ajout d'élèves par classe est réservé aux établissements scolaires.")
+NOT_FOR_SCHOOLS = gettext_lazy("Les candidats d'un établissement scolaire s'ajoutent depuis la liste des élèves.")
 
 
 def _candidates_url(session: Session) -> str:

@@ -49,3 +49,13 @@ def unfinished(session, start_test) -> Certification:
 @pytest.fixture
 def completed(session, start_test) -> Certification:
     return start_test(session, last_name="Delarue", first_name="Sophie", state=CertificationState.COMPLETED)
+
+
+@pytest.fixture
+def staff_user_factory(db):
+    """staff_user_factory() → a new Pix staff account (the jury)."""
+
+    def _make():
+        return UserFactory(is_staff=True)
+
+    return _make

@@ -30,7 +30,8 @@ def test_accept_language_is_honoured_on_the_first_visit(client, db):
 def test_the_footer_switcher_is_a_post_form_on_every_layout(client, admin_user):
     page = client.get("/connexion").content.decode()
     assert 'action="/i18n/setlang/"' in page and 'method="post"' in page
-    assert '<button type="submit" name="language" value="en" lang="en"' in page
+    assert '<button type="submit" name="language" value="en" lang="en" class="button-link">English</button>' in page
+    assert '<span class="language-current" lang="fr" aria-current="true">Français</span>' in page
     assert 'name="next" value="/connexion"' in page
     client.force_login(admin_user)
     assert 'action="/i18n/setlang/"' in client.get("/sessions/liste").content.decode()
@@ -107,10 +108,20 @@ def test_an_account_without_a_language_records_the_one_it_logs_in_with(client, d
 
 def test_the_javascript_catalogue_is_a_static_script_in_the_active_language(client, db):
     page = client.get("/connexion").content.decode()
-    assert '<script src="/i18n/js/" defer></script>' in page
+    assert '<script src="/i18n/js/?v=fr" defer></script>' in page
     assert page.index("/i18n/js/") < page.index("js/app.js")
     client.cookies[COOKIE] = "en"
-    script = client.get("/i18n/js/")
+    assert '<script src="/i18n/js/?v=en" defer></script>' in client.get("/connexion").content.decode()
+    script = client.get("/i18n/js/?v=en")
     assert script.status_code == 200
+    assert "max-age=3600" in script["Cache-Control"] and "private" in script["Cache-Control"]
     assert script["Content-Type"].startswith("text/javascript")
     assert "Copied!" in script.content.decode()
+
+
+def test_the_admin_pages_carry_the_language_too(client, db):
+    staff = UserFactory(email="jury@pix.test", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    assert html_lang(client.get("/admin/")) == "fr"
+    client.cookies[COOKIE] = "en"
+    assert html_lang(client.get("/admin/")) == "en"

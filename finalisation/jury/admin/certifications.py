@@ -11,15 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from finalisation.jury import services as jury
 from finalisation.jury.admin.common import (
@@ -29,9 +33,17 @@ from finalisation.jury.admin.common import (
     _is_staff,
     _run_on_each,
 )
+from finalisation.jury.forms import CancelCertificateForm, ConfirmForm, ExtraTimeForm, IdentityForm
+from finalisation.jury.timeline import certification_timeline
 from finalisation.models import JuryCertification
+from pixcertif.core.errors import DomainError
 from sessions_app.competences import COMPETENCE_CODES, COMPETENCE_NAMES
 from sessions_app.models import CertificationChallenge, IssueReport, SessionStatus
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one: a confirmation), None on a GET."""
+    return request.POST if request.method == "POST" else None
 
 
 class AnswerInline(StaffOnlyMixin, admin.TabularInline):
@@ -133,7 +145,10 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
     actions = ["cancel", "reject_for_fraud", "reinstate"]
     inlines = [AnswerInline, ReportInline]
     fieldsets = [
-        (_("Candidat"), {"fields": ["candidate_name", "birth_date", "session_link"]}),
+        (
+            _("Candidat"),
+            {"fields": ["candidate_name", "birth_date", "birth_place", "extra_time", "session_link", "corrections"]},
+        ),
         (_("Test"), {"fields": ["state", "abort_reason", "started_at", "ended_at"]}),
         (
             _("Résultat"),
@@ -145,6 +160,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
                     "pix_score",
                     "levels_display",
                     "verification_code",
+                    "cancellation",
                     "scored",
                     "jury_actions",
                 ]
@@ -155,7 +171,10 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
     readonly_fields = [
         "candidate_name",
         "birth_date",
+        "birth_place",
+        "extra_time",
         "session_link",
+        "corrections",
         "state",
         "abort_reason",
         "started_at",
@@ -166,6 +185,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
         "pix_score",
         "levels_display",
         "verification_code",
+        "cancellation",
         "scored",
         "jury_actions",
     ]
@@ -211,7 +231,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
     def session_link(self, obj: JuryCertification) -> str:
         session = obj.candidate.session
         url = reverse("admin:finalisation_jurysession_change", args=[session.pk])
-        return format_html('<a href="{}">Session {} — {}</a>', url, session.pk, session.get_status_display())
+        return format_html(_('<a href="{}">Session {} — {}</a>'), url, session.pk, session.get_status_display())
 
     @admin.display(description=_("taux de réussite"))
     def rate_display(self, obj: JuryCertification) -> str:
@@ -230,10 +250,50 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
         rows = [(code, COMPETENCE_NAMES[code], levels[code]) for code in COMPETENCE_CODES if code in levels]
         return render_to_string("admin/finalisation/jurycertification/_levels.html", {"levels": rows})
 
+    @admin.display(description=_("lieu de naissance"))
+    def birth_place(self, obj: JuryCertification) -> str:
+        parts = [obj.candidate.birth_city, obj.candidate.birth_country]
+        return " — ".join(p for p in parts if p) or "—"
+
+    @admin.display(description=_("temps majoré"))
+    def extra_time(self, obj: JuryCertification) -> str:
+        percentage = obj.candidate.extra_time_percentage
+        return f"{percentage} %" if percentage else "—"
+
+    @admin.display(description=_("corrections et chronologie"))
+    def corrections(self, obj: JuryCertification) -> str:
+        """Links to the identity / extra-time forms (GET pages) and to the timeline."""
+        links = [(self._url("identity", obj), _("Corriger l'identité du candidat"))]
+        if obj.candidate.session.is_in_jury_hands:
+            links.append((self._url("extra_time", obj), _("Modifier le temps majoré")))
+        links.append((self._url("timeline", obj), _("Chronologie de la certification")))
+        return format_html_join(" ", '<a class="button" href="{}">{}</a>', links)
+
+    @admin.display(description=_("annulation de l'attestation"))
+    def cancellation(self, obj: JuryCertification) -> str:
+        if obj.cancelled_at is None:
+            return "—"
+        when = timezone.localtime(obj.cancelled_at).strftime("%d/%m/%Y %H:%M")
+        return format_html("{} — {}", when, obj.cancellation_reason)
+
+    def _url(self, name: str, obj: JuryCertification) -> str:
+        return reverse(f"admin:finalisation_jurycertification_{name}", args=[obj.pk])
+
     @admin.display(description=_("décisions du jury"))
     def jury_actions(self, obj: JuryCertification) -> str:
+        status = obj.candidate.session.status
+        if status == SessionStatus.PUBLISHED:
+            if obj.jury_status == "cancelled":
+                link = (self._url("restore_certificate", obj), _("Rétablir"))
+            else:
+                link = (self._url("cancel_certificate", obj), _("Annuler l'attestation"))
+            return format_html(
+                '{} <a class="button" href="{}">{}</a>',
+                _("Session publiée : l'attestation peut être annulée ou rétablie sans dépublier la session."),
+                *link,
+            )
         if not obj.candidate.session.is_in_jury_hands:
-            return _("Session publiée ou non finalisée : dépubliez-la pour la modifier.")
+            return _("Session non finalisée.")
 
         def url(name: str) -> str:
             return reverse(f"admin:finalisation_jurycertification_{name}", args=[obj.pk])
@@ -270,15 +330,15 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
 
     @admin.action(description=_("Annuler les certifications sélectionnées"))
     def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, jury.certification_cancel, "Annulée(s)")
+        self._each(request, queryset, jury.certification_cancel, _("Annulée(s)"))
 
     @admin.action(description=_("Rejeter pour fraude les certifications sélectionnées"))
     def reject_for_fraud(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, jury.certification_reject_for_fraud, "Rejetée(s) pour fraude")
+        self._each(request, queryset, jury.certification_reject_for_fraud, _("Rejetée(s) pour fraude"))
 
     @admin.action(description=_("Rétablir le résultat calculé des certifications sélectionnées"))
     def reinstate(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, jury.certification_reinstate, "Rétablie(s)")
+        self._each(request, queryset, jury.certification_reinstate, _("Rétablie(s)"))
 
     # ---- buttons of one certification's page
 
@@ -291,7 +351,145 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
     def _back(self, certification: JuryCertification) -> str:
         return reverse("admin:finalisation_jurycertification_change", args=[certification.pk])
 
+    # ---- forms of one certification: identity, extra time, cancel / restore a published certificate
+
+    def _form_page(
+        self,
+        request: HttpRequest,
+        certification: JuryCertification,
+        *,
+        form: Form,
+        title: str,
+        submit: str,
+        run: Callable[[dict[str, Any]], Any],
+        success: str,
+        intro: str = "",
+    ) -> HttpResponse:
+        if request.method == "POST" and form.is_valid():
+            try:
+                run(form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                self.message_user(request, success, messages.SUCCESS)
+                return HttpResponseRedirect(self._back(certification))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": certification,
+            "title": title,
+            "intro": intro,
+            "form": form,
+            "submit": submit,
+            "back": self._back(certification),
+        }
+        status = 400 if request.method == "POST" else 200
+        return TemplateResponse(request, "admin/finalisation/jurycertification/jury_form.html", context, status=status)
+
+    def identity_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        certification = self._certification(request, object_id)
+        candidate = certification.candidate
+        initial = {field: getattr(candidate, field) for field in jury.IDENTITY_FIELDS}
+        form = IdentityForm(_posted(request), initial=initial)
+
+        def run(data: dict[str, Any]) -> Any:
+            return jury.certification_correct_identity(certification=certification, by=request.user, **data)
+
+        return self._form_page(
+            request,
+            certification,
+            form=form,
+            title=gettext("Corriger l'identité du candidat"),
+            intro=gettext(
+                "L'attestation, les résultats du centre, les exports CSV et la page de vérification afficheront "
+                "l'identité corrigée. L'ancienne et la nouvelle valeur sont conservées dans le journal des actions."
+            ),
+            submit=gettext("Enregistrer la correction"),
+            run=run,
+            success=gettext("L'identité du candidat est corrigée."),
+        )
+
+    def extra_time_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        certification = self._certification(request, object_id)
+        initial = {"extra_time_percentage": certification.candidate.extra_time_percentage}
+        form = ExtraTimeForm(_posted(request), initial=initial)
+
+        def run(data: dict[str, Any]) -> Any:
+            return jury.certification_set_extra_time(
+                certification=certification,
+                percentage=data["extra_time_percentage"],
+                reason=data["reason"],
+                by=request.user,
+            )
+
+        return self._form_page(
+            request,
+            certification,
+            form=form,
+            title=gettext("Modifier le temps majoré"),
+            intro=gettext("Possible tant que les résultats de la session ne sont pas publiés."),
+            submit=gettext("Enregistrer le temps majoré"),
+            run=run,
+            success=gettext("Le temps majoré est enregistré."),
+        )
+
+    def cancel_certificate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        certification = self._certification(request, object_id)
+
+        def run(data: dict[str, Any]) -> Any:
+            return jury.certification_cancel_published(
+                certification=certification, reason=data["reason"], by=request.user
+            )
+
+        return self._form_page(
+            request,
+            certification,
+            form=CancelCertificateForm(_posted(request)),
+            title=gettext("Annuler l'attestation"),
+            intro=gettext(
+                "La session reste publiée. Le centre et le candidat verront « Annulée » ; la page de vérification "
+                "indiquera que l'attestation a été annulée. L'annulation peut être défaite avec « Rétablir »."
+            ),
+            submit=gettext("Annuler l'attestation"),
+            run=run,
+            success=gettext("L'attestation est annulée."),
+        )
+
+    def restore_certificate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        certification = self._certification(request, object_id)
+
+        def run(data: dict[str, Any]) -> Any:
+            return jury.certification_restore_published(certification=certification, by=request.user)
+
+        return self._form_page(
+            request,
+            certification,
+            form=ConfirmForm(_posted(request)),
+            title=gettext("Rétablir l'attestation"),
+            intro=gettext(
+                "La certification retrouve son résultat calculé ; son code de vérification redevient valable."
+            ),
+            submit=gettext("Rétablir"),
+            run=run,
+            success=gettext("L'attestation est rétablie."),
+        )
+
+    def timeline_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        certification = self._certification(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": certification,
+            "title": gettext("Chronologie de la certification"),
+            "events": certification_timeline(certification),
+            "back": self._back(certification),
+        }
+        return TemplateResponse(request, "admin/finalisation/jurycertification/timeline.html", context)
+
     def get_urls(self) -> list:
+        def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+            return self.admin_site.admin_view(require_http_methods(["GET", "POST"])(view))
+
         def decision(service: Callable[..., Any], success: str) -> Callable[..., HttpResponse]:
             def view(request: HttpRequest, object_id: str) -> HttpResponse:
                 certification = self._certification(request, object_id)
@@ -320,12 +518,12 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
         return [
             path(
                 "<path:object_id>/questions/<int:row_id>/neutraliser/",
-                neutralisation(jury.challenge_neutralise, "La question {n} est neutralisée."),
+                neutralisation(jury.challenge_neutralise, _("La question {n} est neutralisée.")),
                 name=f"{prefix}_neutralise",
             ),
             path(
                 "<path:object_id>/questions/<int:row_id>/deneutraliser/",
-                neutralisation(jury.challenge_unneutralise, "La question {n} n'est plus neutralisée."),
+                neutralisation(jury.challenge_unneutralise, _("La question {n} n'est plus neutralisée.")),
                 name=f"{prefix}_unneutralise",
             ),
             path(
@@ -335,17 +533,34 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
             ),
             path(
                 "<path:object_id>/annuler/",
-                decision(jury.certification_cancel, "La certification est annulée."),
+                decision(jury.certification_cancel, _("La certification est annulée.")),
                 name=f"{prefix}_cancel",
             ),
             path(
                 "<path:object_id>/rejeter-pour-fraude/",
-                decision(jury.certification_reject_for_fraud, "La certification est rejetée pour fraude."),
+                decision(jury.certification_reject_for_fraud, _("La certification est rejetée pour fraude.")),
                 name=f"{prefix}_reject_for_fraud",
             ),
             path(
+                "<path:object_id>/chronologie/",
+                self.admin_site.admin_view(require_GET(self.timeline_view)),
+                name=f"{prefix}_timeline",
+            ),
+            path("<path:object_id>/identite/", page(self.identity_view), name=f"{prefix}_identity"),
+            path("<path:object_id>/temps-majore/", page(self.extra_time_view), name=f"{prefix}_extra_time"),
+            path(
+                "<path:object_id>/annuler-attestation/",
+                page(self.cancel_certificate_view),
+                name=f"{prefix}_cancel_certificate",
+            ),
+            path(
+                "<path:object_id>/retablir-attestation/",
+                page(self.restore_certificate_view),
+                name=f"{prefix}_restore_certificate",
+            ),
+            path(
                 "<path:object_id>/retablir/",
-                decision(jury.certification_reinstate, "Le résultat calculé est rétabli."),
+                decision(jury.certification_reinstate, _("Le résultat calculé est rétabli.")),
                 name=f"{prefix}_reinstate",
             ),
             *super().get_urls(),

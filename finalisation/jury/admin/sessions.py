@@ -249,27 +249,34 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
     # ---- changelist actions (several sessions at once)
 
     def _each(self, request: HttpRequest, queryset: QuerySet, service: Callable[..., Any], done: str) -> None:
-        _run_on_each(self, request, queryset, service, argument="session", done=f"{done} : {{count}} session(s).")
+        _run_on_each(
+            self,
+            request,
+            queryset,
+            service,
+            argument="session",
+            done=_("%(done)s : {count} session(s).") % {"done": done},
+        )
 
     @admin.action(description=_("Prendre en charge les sessions sélectionnées"))
     def take(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, jury.session_take, "Prise(s) en charge")
+        self._each(request, queryset, jury.session_take, _("Prise(s) en charge"))
 
     @admin.action(description=_("Publier les résultats des sessions sélectionnées"))
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, jury.session_publish, "Résultats publiés")
+        self._each(request, queryset, jury.session_publish, _("Résultats publiés"))
 
     @admin.action(description=_("Dépublier les résultats des sessions sélectionnées"))
     def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, jury.session_unpublish, "Résultats dépubliés")
+        self._each(request, queryset, jury.session_unpublish, _("Résultats dépubliés"))
 
     @admin.action(description=_("Définaliser les sessions sélectionnées (retour au centre)"))
     def unfinalise(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, jury.session_unfinalise, "Session(s) définalisée(s)")
+        self._each(request, queryset, jury.session_unfinalise, _("Session(s) définalisée(s)"))
 
     @admin.action(description=_("Recalculer les scores des sessions sélectionnées"))
     def rescore(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, jury.session_rescore, "Scores recalculés")
+        self._each(request, queryset, jury.session_rescore, _("Scores recalculés"))
 
     # ---- one session, from its page
 
