@@ -15,7 +15,7 @@ def stamp_existing_authorisations(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sessions_app", "0004_i15_billing_adjustment_accessible_import"),
+        ("sessions_app", "0005_i14_certification_cancellation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
