@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from finalisation.categories import CATEGORIES, DETAILS_MAX_LENGTH
+from invigilation.forms import parse_session_number
 from invigilation.models import InvigilatorAccess
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
@@ -90,3 +91,15 @@ def incident_log(*, candidate: Candidate, code: str, description: str, by: Any) 
         )
         session_touch(session)
         return report
+
+
+def invigilator_access_refused(*, session_number: str, by: Any, ip: str) -> None:
+    """Record a wrong (session number, password) pair: who tried, from where, on which number.
+
+    The session, when the number names one, is kept as a plain id so its jury sees the attempts.
+    """
+    number = parse_session_number(session_number)
+    session = Session.objects.filter(pk=number).only("pk", "center_id").first() if number is not None else None
+    audit_record(
+        action="invigilation.access_refused", by=by, session=session, session_number=session_number[:30], ip=ip
+    )

@@ -1,11 +1,14 @@
-"""Two invigilators acting at the same moment: row locks make the second a harmless repeat."""
+"""Two invigilators acting at the same moment: the second is a harmless repeat.
+
+PostgreSQL serialises them on the row (select_for_update); SQLite on the database file (every
+atomic block begins IMMEDIATE, see settings).
+"""
 
 from __future__ import annotations
 
 import threading
 
 import pytest
-from django.db import connection
 
 from pixcertif.core.models import AuditEvent
 from sessions_app.models import Candidate, CertificationState, IssueReport, LiveAlert, LiveAlertStatus
@@ -24,10 +27,6 @@ from tests.factories import (
     make_bank,
 )
 from tests.invigilation.conftest import start
-
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks (select_for_update) need PostgreSQL; SQLite locks the file"
-)
 
 
 def run_together(action, count: int = 2) -> list[BaseException]:
