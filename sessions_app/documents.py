@@ -335,8 +335,12 @@ def invigilator_space_url() -> str:
 
 
 def invigilator_kit_pdf(session: Session) -> tuple[str, bytes]:
-    """The invigilator kit: the codes to enter the session and the steps of the day."""
-    context = {**session_header(session), "invigilator_space_url": invigilator_space_url()}
+    """The invigilator kit: the codes to enter the session, the steps of the day, the ID documents."""
+    context = {
+        **session_header(session),
+        "invigilator_space_url": invigilator_space_url(),
+        "id_documents": ACCEPTED_ID_DOCUMENTS,
+    }
     content = _render_pdf("documents/invigilator_kit.html", context)
     return f"kit-surveillant-session-{session.pk}.pdf", content
 
@@ -357,3 +361,34 @@ def student_accounts_pdf(*, center_name: str, lines: list, title: str) -> tuple[
     content = _render_pdf("documents/student_accounts.html", context)
     slug = slugify(title) or "eleves"
     return f"identifiants-{slug}.pdf", content
+
+
+# ---- the day's documents: candidate notice, instructions to read, fraud report --------------
+
+# The FAQ's list ("Quelles pièces d'identités sont acceptées pour une session de certification ?").
+ACCEPTED_ID_DOCUMENTS = [
+    gettext_lazy("carte d'identité"),
+    gettext_lazy("passeport"),
+    gettext_lazy("permis de conduire"),
+    gettext_lazy("titre ou carte de séjour"),
+]
+CERTIFICATIONS_PATH = "/certifications"
+
+
+def candidate_notice_pdf(session: Session) -> tuple[str, bytes]:
+    """ "Notice candidat" (to show on the board or by each computer): how to join the session. The
+    access code is not printed: the invigilator announces it when the test starts."""
+    context = {**session_header(session), "certifications_url": f"{settings.SITE_URL}{CERTIFICATIONS_PATH}"}
+    return f"notice-candidat-session-{session.pk}.pdf", _render_pdf("documents/candidate_notice.html", context)
+
+
+def candidate_instructions_pdf(session: Session) -> tuple[str, bytes]:
+    """ "Consignes à lire aux candidats", read aloud before the access code is announced."""
+    content = _render_pdf("documents/candidate_instructions.html", session_header(session))
+    return f"consignes-candidats-session-{session.pk}.pdf", content
+
+
+def fraud_report_pdf(session: Session) -> tuple[str, bytes]:
+    """ "PV de fraude": the editable form a C6 report ("Suspicion de fraude") needs, pre-filled."""
+    content = _render_pdf("documents/fraud_report.html", session_header(session), forms=True)
+    return f"pv-fraude-session-{session.pk}.pdf", content
