@@ -216,4 +216,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def documentation(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/documentation.html", {"contact_email": settings.CONTACT_EMAIL})
+    from sessions_app.documents import ACCEPTED_ID_DOCUMENTS
+
+    context = {"contact_email": settings.CONTACT_EMAIL, "id_documents": ACCEPTED_ID_DOCUMENTS}
+    return render(request, "accounts/documentation.html", context)
