@@ -25,7 +25,7 @@ from weasyprint import HTML
 
 from pixcertif import exports
 from pixcertif.core.id_documents import ACCEPTED_ID_DOCUMENTS
-from sessions_app.models import BillingMode, Candidate, Session
+from sessions_app.models import BillingMode, Candidate, IssueReport, IssueReportSource, Session
 from sessions_app.normalize import normalize_name
 
 PARTICIPANTS_PER_PAGE = 20
@@ -282,11 +282,45 @@ QUESTION_CODES = [
 ]
 
 
+@dataclass(frozen=True)
+class IncidentRow:
+    n: int
+    candidate: str = ""
+    code: str = ""
+    question: str = ""
+    details: str = ""
+    entered_during_session: bool = False
+
+
+def incident_report_rows(session: Session) -> list[IncidentRow]:
+    """The report lines of the PV: first the reports entered during the session (on the
+    invigilator's phone, validated live alerts), filled in; then blank lines to write on."""
+    reports = (
+        IssueReport.objects.filter(certification__candidate__session=session)
+        .exclude(source=IssueReportSource.FINALISATION)
+        .select_related("certification__candidate")
+        .order_by("certification__candidate__last_name", "certification__candidate__first_name", "created_at", "pk")
+    )
+    rows = [
+        IncidentRow(
+            n=n,
+            candidate=report.certification.candidate.full_name,
+            code=report.code,
+            question=str(report.question_number or ""),
+            details=f"{report.description} ({_('saisi pendant la session')})".strip(),
+            entered_during_session=True,
+        )
+        for n, report in enumerate(reports, start=1)
+    ]
+    blanks = max(INCIDENT_REPORT_ROWS - len(rows), 5)
+    return rows + [IncidentRow(n=n) for n in range(len(rows) + 1, len(rows) + blanks + 1)]
+
+
 def incident_report_pdf(session: Session) -> tuple[str, bytes]:
     """The incident report ("PV d'incident"): an editable PDF form, pre-filled with the session."""
     context = {
         **session_header(session),
-        "report_rows": range(1, INCIDENT_REPORT_ROWS + 1),
+        "report_rows": incident_report_rows(session),
         "candidate_codes": CANDIDATE_CODES,
         "question_codes": QUESTION_CODES,
     }

@@ -38,7 +38,7 @@ def test_the_import_contracts_are_kept():
     [
         ("pixcertif/core/errors.py", "import sessions_app.models", "layers"),
         ("pixcertif/accounts/models.py", "import sessions_app.models", "layers"),
-        ("sessions_app/documents.py", "import finalisation.categories", "layers"),
+        ("sessions_app/documents.py", "import finalisation.services", "layers"),
         ("invigilation/services.py", "import finalisation.services", "layers"),
         ("pixcertif/downloads.py", "import invigilation.models", "project-below-apps"),
         ("sessions_app/models/session.py", "import sessions_app.services.sessions", "acyclic"),
