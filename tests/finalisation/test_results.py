@@ -12,13 +12,13 @@ from pypdf import PdfReader
 
 from finalisation.jury.resolution import auto_resolve_reports
 from finalisation.jury.services import (
-    VERIFICATION_ALPHABET,
     certification_cancel,
     session_publish,
     session_unpublish,
 )
 from finalisation.results.recipients import recipient_token
 from pixcertif.core.models import AuditEvent
+from sessions_app.codes import VERIFICATION_ALPHABET
 from sessions_app.models import Certification
 from tests.factories import UserFactory
 from tests.finalisation.builders import mark_finalised, take_test
@@ -307,7 +307,6 @@ def test_a_code_of_the_wrong_shape_says_which_characters_a_code_uses(client, db,
 
 
 def test_the_characters_the_shape_message_lists_are_those_codes_are_made_of():
-    from finalisation.jury.services import VERIFICATION_ALPHABET
     from finalisation.results.forms import SHAPE_MESSAGE
 
     letters = re.search(r"les lettres ([A-Z ]+),", str(SHAPE_MESSAGE)).group(1).split()
@@ -321,11 +320,21 @@ def test_the_code_of_an_unpublished_session_is_unknown(client, published, result
     assert "Aucune certification ne correspond" in body
 
 
-def test_verification_is_throttled_after_too_many_unknown_codes(client, published, results):
+def test_verification_is_throttled_after_too_many_unknown_codes(client, published, results, settings):
+    settings.THROTTLE_LIMITS = {"certificate-verification": {"per_address": 10}}
     for _ in range(10):
         client.post(VERIFY, {"code": "P-BCDFGHJK"})
-    body = client.post(VERIFY, {"code": results["lea"].verification_code}).content.decode()
+    response = client.post(VERIFY, {"code": results["lea"].verification_code})
+    body = response.content.decode()
+    assert response.status_code == 429
     assert "Trop de tentatives" in body and "Léa MARTIN" not in body
+
+
+def test_a_logged_in_visitor_is_throttled_per_account_after_ten_unknown_codes(client, published, results, staff):
+    client.force_login(staff)
+    for i in range(10):
+        client.post(VERIFY, {"code": "P-BCDFGHJK"}, REMOTE_ADDR=f"10.0.0.{i}")
+    assert client.post(VERIFY, {"code": "P-BCDFGHJK"}, REMOTE_ADDR="10.0.1.1").status_code == 429
 
 
 def test_the_verification_page_shows_the_form(client, db):
