@@ -13,24 +13,32 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pixcertif.accounts import services
-from pixcertif.accounts.forms import InviteForm, RoleForm
+from pixcertif.accounts.forms import InviteForm, ReferentForm, RoleForm
 from pixcertif.accounts.models import INVITATION_VALIDITY, Invitation, Membership
 from pixcertif.accounts.tenancy import center_required, get_for_center, switch_center
 from pixcertif.core.errors import DomainError
 
 
-def _render_team(request: HttpRequest, invite_form: InviteForm | None = None, status: int = 200) -> HttpResponse:
+def _render_team(
+    request: HttpRequest,
+    invite_form: InviteForm | None = None,
+    status: int = 200,
+    referent_form: ReferentForm | None = None,
+) -> HttpResponse:
     memberships = (
         Membership.objects.filter(center=request.center)
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
+    memberships = list(memberships)
     context = {
         "memberships": memberships,
         "is_admin": request.membership.is_admin,
         "role_choices": Membership.Role.choices,
+        "referent": next((m for m in memberships if m.is_referent), None),
     }
     if request.membership.is_admin:
+        context["referent_form"] = referent_form or ReferentForm(center=request.center)
         context["invite_form"] = invite_form or InviteForm()
         context["invitations"] = Invitation.objects.filter(
             center=request.center, status=Invitation.Status.PENDING
@@ -141,6 +149,28 @@ def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
         messages.success(request, _("Vous avez quitté le centre %(center)s.") % {"center": request.center.name})
         return redirect("accounts:landing")
     messages.success(request, _("%(name)s a été retiré(e) du centre.") % {"name": name})
+    return redirect("team:team")
+
+
+@require_POST
+@center_required(admin=True)
+def referent_designate(request: HttpRequest) -> HttpResponse:
+    """ "Désigner un référent" / "Changer de référent": one member of the team becomes the Référent Pix."""
+    form = ReferentForm(request.POST, center=request.center)
+    if not form.is_valid():
+        return _render_team(request, referent_form=form, status=400)
+    try:
+        membership = services.center_designate_referent(
+            center=request.center, membership=form.cleaned_data["membership"], by=request.user
+        )
+    except DomainError as error:
+        form.add_error("membership", error.message)
+        return _render_team(request, referent_form=form, status=400)
+    messages.success(
+        request,
+        _("%(name)s est maintenant le référent Pix du centre.")
+        % {"name": membership.user.full_name or membership.user.email},
+    )
     return redirect("team:team")
 
 
