@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from finalisation.categories import CATEGORIES, DETAILS_MAX_LENGTH, GROUPS
 from invigilation import selectors
 from invigilation.services import incident_log
 from invigilation.views import ALERT_CHOICES, _name, _search_query, _session_page_url, _to_entry
 from pixcertif.core.errors import DomainError
 from sessions_app.live_alerts import pupil_label
 from sessions_app.models import Candidate, Certification, LiveAlert
+from sessions_app.report_categories import CATEGORIES, DETAILS_MAX_LENGTH, GROUPS
 from sessions_app.services.live_alerts import live_alert_refuse, live_alert_validate
 
 # The C categories an invigilator logs during the session (E ones come from the candidate).

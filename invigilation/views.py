@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from finalisation.categories import CATEGORIES, label_for
 from invigilation import selectors
 from invigilation.forms import EntryForm
 from invigilation.models import has_invigilator_access
@@ -34,6 +33,7 @@ from pixcertif.core.errors import DomainError
 from sessions_app import documents
 from sessions_app.live_alerts import ALERT_CODES
 from sessions_app.models import Candidate, Session
+from sessions_app.report_categories import CATEGORIES, label_for
 from sessions_app.services.certification import (
     candidate_authorize_resume,
     candidate_set_presence,
