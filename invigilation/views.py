@@ -291,3 +291,30 @@ def invigilator_kit_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session_for_kit(request, session_id)
     filename, content = documents.invigilator_kit_pdf(session)
     return downloads.attachment(filename, content, documents.PDF_CONTENT_TYPE)
+
+
+# ---------------------------------------------------------------- the day's other documents (PDF)
+# Same readers as the kit: the centre's members and the invigilators who entered the session.
+
+
+def _day_document(request: HttpRequest, session_id: int, make) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+    session = _session_for_kit(request, session_id)
+    filename, content = make(session)
+    return downloads.attachment(filename, content, documents.PDF_CONTENT_TYPE)
+
+
+@require_GET
+def candidate_notice_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+    return _day_document(request, session_id, documents.candidate_notice_pdf)
+
+
+@require_GET
+def candidate_instructions_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+    return _day_document(request, session_id, documents.candidate_instructions_pdf)
+
+
+@require_GET
+def fraud_report_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+    return _day_document(request, session_id, documents.fraud_report_pdf)
