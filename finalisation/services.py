@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from finalisation.categories import CATEGORIES, DETAILS_MAX_LENGTH
 from finalisation.jury.resolution import auto_resolve_reports
 from finalisation.models import AttachmentKind, SessionAttachment
 from pixcertif.core.audit import audit_record
@@ -29,6 +28,7 @@ from sessions_app.models import (
     IssueReport,
     Session,
 )
+from sessions_app.report_categories import CATEGORIES, DETAILS_MAX_LENGTH
 from sessions_app.services.session_status import Move, apply_move, ensure_center_can_change, guard_move, session_lock
 from sessions_app.services.sessions import session_touch
 
