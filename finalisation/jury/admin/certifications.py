@@ -28,10 +28,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from finalisation.jury import services as jury
 from finalisation.jury.admin.common import (
     JuryActionsMixin,
+    JuryMedia,
     StaffOnlyMixin,
-    _button,
-    _is_staff,
-    _run_on_each,
+    action_button,
+    is_staff_member,
+    run_on_each,
 )
 from finalisation.jury.forms import CancelCertificateForm, ConfirmForm, ExtraTimeForm, IdentityForm
 from finalisation.jury.timeline import certification_timeline
@@ -94,7 +95,7 @@ class AnswerInline(StaffOnlyMixin, admin.TabularInline):
         name = "unneutralise" if obj.is_neutralized else "neutralise"
         label = _("Annuler la neutralisation") if obj.is_neutralized else _("Neutraliser")
         url = reverse(f"admin:finalisation_jurycertification_{name}", args=[obj.certification_id, obj.pk])
-        return _button(url, label)
+        return action_button(url, label)
 
 
 class ReportInline(StaffOnlyMixin, admin.TabularInline):
@@ -132,12 +133,13 @@ class ReportInline(StaffOnlyMixin, admin.TabularInline):
             _("Note de résolution"),
             field,
             field,
-            _button(url, _("Résoudre")),
+            action_button(url, _("Résoudre")),
         )
 
 
 @admin.register(JuryCertification)
 class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
+    Media = JuryMedia
     list_display = ["pk", "candidate_name", "session_link", "state", "jury_status", "rate_display", "pix_score"]
     list_filter = ["jury_status", "candidate__session__status", "candidate__session__center"]
     list_select_related = ["candidate__session"]
@@ -200,7 +202,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Comments can be edited while the session is in the jury's hands."""
-        if not _is_staff(request):
+        if not is_staff_member(request):
             return False
         return obj is None or obj.candidate.session.is_in_jury_hands
 
@@ -300,10 +302,10 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
 
         buttons = []
         if obj.jury_status == "cancelled" or obj.rejected_for_fraud:
-            buttons.append(_button(url("reinstate"), _("Rétablir le résultat calculé")))
+            buttons.append(action_button(url("reinstate"), _("Rétablir le résultat calculé")))
         if obj.jury_status != "cancelled":
             buttons.append(
-                _button(
+                action_button(
                     url("cancel"),
                     _("Annuler la certification"),
                     danger=True,
@@ -312,7 +314,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
             )
         if not obj.rejected_for_fraud:
             buttons.append(
-                _button(
+                action_button(
                     url("reject_for_fraud"),
                     _("Rejeter pour fraude"),
                     danger=True,
@@ -324,7 +326,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
     # ---- changelist actions
 
     def _each(self, request: HttpRequest, queryset: QuerySet, service: Callable[..., Any], done: str) -> None:
-        _run_on_each(
+        run_on_each(
             self, request, queryset, service, argument="certification", done=f"{done} : {{count}} certification(s)."
         )
 

@@ -27,12 +27,13 @@ from finalisation.jury import services as jury
 from finalisation.jury.admin.common import (
     CenterFilter,
     JuryActionsMixin,
+    JuryMedia,
     NeedsActionFilter,
     ProcessingFilter,
     StaffOnlyMixin,
-    _button,
-    _run_on_each,
-    _unresolved_reports,
+    action_button,
+    run_on_each,
+    unresolved_reports,
 )
 from finalisation.models import JurySession
 from finalisation.models.attachments import SessionAttachment
@@ -133,6 +134,7 @@ class AttachmentInline(StaffOnlyMixin, admin.TabularInline):
 
 @admin.register(JurySession)
 class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
+    Media = JuryMedia
     list_display = [
         "number",
         "center_name",
@@ -199,7 +201,7 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
             .get_queryset(request)
             .exclude(status=SessionStatus.CREATED)
             .annotate(
-                unresolved_reports=Coalesce(_unresolved_reports("pk"), 0),
+                unresolved_reports=Coalesce(unresolved_reports("pk"), 0),
                 certifications=Coalesce(certifications, 0),
             )
         )
@@ -232,10 +234,10 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
         buttons = []
         if obj.is_in_jury_hands:
             buttons += [
-                _button(url("take"), _("Prendre en charge")),
-                _button(url("rescore"), _("Recalculer les scores")),
-                _button(url("publish"), _("Publier les résultats")),
-                _button(
+                action_button(url("take"), _("Prendre en charge")),
+                action_button(url("rescore"), _("Recalculer les scores")),
+                action_button(url("publish"), _("Publier les résultats")),
+                action_button(
                     url("unfinalise"),
                     _("Définaliser (rendre la session au centre)"),
                     danger=True,
@@ -243,13 +245,13 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
                 ),
             ]
         elif obj.status == SessionStatus.PUBLISHED:
-            buttons.append(_button(url("unpublish"), _("Dépublier les résultats"), danger=True))
+            buttons.append(action_button(url("unpublish"), _("Dépublier les résultats"), danger=True))
         return format_html_join(" ", "{}", ((b,) for b in buttons)) or "—"
 
     # ---- changelist actions (several sessions at once)
 
     def _each(self, request: HttpRequest, queryset: QuerySet, service: Callable[..., Any], done: str) -> None:
-        _run_on_each(
+        run_on_each(
             self,
             request,
             queryset,
