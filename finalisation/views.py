@@ -367,7 +367,7 @@ def _serve(attachment: SessionAttachment) -> HttpResponse:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return downloads.attachment(attachment.original_name, handle, attachment.content_type)
+    return downloads.attachment(attachment.download_name, handle, attachment.content_type)
 
 
 @center_required
