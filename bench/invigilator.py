@@ -332,6 +332,8 @@ def main() -> int:
             ("304", fragment, {**auth, "If-None-Match": etag}, 304),
         ]
         for name, url, hdrs, expected in scenarios:
+            if name == "304":  # a copy of this minute (the list's labels turn each minute)
+                hdrs = {**auth, "If-None-Match": fetch(fragment, auth)[1]["ETag"]}
             status, _ = fetch(url, hdrs)
             if status != expected:
                 raise SystemExit(f"{name}: answered {status}, expected {expected}")
