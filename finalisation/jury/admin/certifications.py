@@ -28,7 +28,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from finalisation.jury import services as jury
 from finalisation.jury.admin.common import (
     JuryActionsMixin,
-    JuryMedia,
     StaffOnlyMixin,
     action_button,
     is_staff_member,
@@ -139,7 +138,6 @@ class ReportInline(StaffOnlyMixin, admin.TabularInline):
 
 @admin.register(JuryCertification)
 class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
-    Media = JuryMedia
     list_display = ["pk", "candidate_name", "session_link", "state", "jury_status", "rate_display", "pix_score"]
     list_filter = ["jury_status", "candidate__session__status", "candidate__session__center"]
     list_select_related = ["candidate__session"]

@@ -33,17 +33,11 @@ def unresolved_reports(session_ref: str) -> Subquery:
 
 def action_button(url: str, label: str, *, danger: bool = False, confirm: str = "") -> str:
     """A submit button of the admin change form, posting (with its CSRF token) to another URL
-    (templates/admin/jury/_action_button.html; confirmation and style from `JuryMedia`)."""
+    (templates/admin/jury/_action_button.html; confirmation and danger style from the static
+    files of `JuryActionsMixin.Media`)."""
     return render_to_string(
         "admin/jury/_action_button.html", {"url": url, "label": label, "danger": danger, "confirm": confirm}
     )
-
-
-class JuryMedia:
-    """The jury admin's static files: the confirmation of data-confirm buttons, the danger style."""
-
-    js = ["admin/jury/actions.js"]
-    css = {"all": ["admin/jury/actions.css"]}
 
 
 def run_on_each(
@@ -85,6 +79,10 @@ class StaffOnlyMixin:
 
 class JuryActionsMixin:
     """Small POST-only admin views that call one jury service and come back with a message."""
+
+    class Media:
+        js = ["js/jury_admin.js"]
+        css = {"all": ["css/jury_admin.css"]}
 
     def _run(self, request: HttpRequest, action: Callable[[], Any], success: str, back: str) -> HttpResponse:
         try:

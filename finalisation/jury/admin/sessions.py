@@ -27,7 +27,6 @@ from finalisation.jury import services as jury
 from finalisation.jury.admin.common import (
     CenterFilter,
     JuryActionsMixin,
-    JuryMedia,
     NeedsActionFilter,
     ProcessingFilter,
     StaffOnlyMixin,
@@ -135,7 +134,6 @@ class AttachmentInline(StaffOnlyMixin, admin.TabularInline):
 
 @admin.register(JurySession)
 class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
-    Media = JuryMedia
     list_display = [
         "number",
         "center_name",
