@@ -12,7 +12,7 @@ from datetime import date, datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.models import BillingMode, Candidate, Sex
@@ -22,7 +22,7 @@ from sessions_app.services.enrolment import PREPAYMENT_CODE_REQUIRED_MESSAGE, Ca
 
 BIRTH_DATE_MIN = date(1900, 1, 1)
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MAX_UPLOAD_LABEL = "2 Mo"
+MAX_UPLOAD_LABEL = _("2 Mo")
 FRANCE = "FRANCE"
 _INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 _POSTAL = re.compile(r"^\d{5}$")
@@ -314,14 +314,18 @@ def check_upload(upload, *, extensions: tuple[str, ...], content_types: tuple[st
     if not name.endswith(extensions):
         raise ValidationError(
             _("Le fichier doit être au format %(label)s (extension %(ext)s).")
-            % {"label": label, "ext": " ou ".join(extensions)}
+            % {"label": label, "ext": str(_(" ou ")).join(extensions)}
         )
     if upload.size == 0:
         raise ValidationError(_("Le fichier est vide."))
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("Le fichier est trop volumineux (%(size)s) : la taille maximale est de %(max)s.")
-            % {"size": f"{upload.size / 1024 / 1024:.1f} Mo".replace(".", ","), "max": MAX_UPLOAD_LABEL}
+            % {
+                # "2,5 Mo" in French, "2.5 MB" in English.
+                "size": _("%(size)s Mo") % {"size": formats.number_format(upload.size / 1024 / 1024, 1)},
+                "max": MAX_UPLOAD_LABEL,
+            }
         )
     content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
     if content_type and content_type not in content_types:
