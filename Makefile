@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= auto
 
-.PHONY: run test lint format migrate demo messages messages-update bench-documents bench-invigilator bench-import clean
+.PHONY: run test lint format migrate demo messages messages-update bench-documents bench-invigilator bench-import bench-mass-import clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,9 @@ bench-invigilator: $(DEV_STAMP)
 
 bench-import: $(DEV_STAMP)
 	$(PY) bench/import_candidates.py
+
+bench-mass-import: $(DEV_STAMP)
+	$(PY) bench/mass_import.py
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media

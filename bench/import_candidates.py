@@ -43,6 +43,9 @@ def build_rows(n: int) -> list[SimpleNamespace]:
             email=f"candidat{i}@example.org",
             result_recipient_email="formateur@example.org",
             extra_time_percentage=33 if i % 15 == 0 else None,
+            needs_adjustment=i % 40 == 0,
+            billing_mode="prepaid" if i % 7 == 0 else "free",
+            prepayment_code=f"PRE-{i}" if i % 7 == 0 else "",
         )
         for i in range(n)
     ]

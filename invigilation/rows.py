@@ -28,7 +28,7 @@ _PRESENCE_ROW = (
     'hx-target="#candidate-list" hx-swap="outerHTML">{hidden}'
     '<input type="checkbox" id="presence-{pk}" name="present" value="1"{checked}>'
     '<label for="presence-{pk}"><span class="candidate-name">{name}</span> '
-    '<span class="candidate-birth">{birth}</span></label>'
+    '<span class="candidate-birth">{birth}</span>{adjustment}</label>'
     '<noscript><button type="submit" class="button button-small button-secondary">{validate}'
     '<span class="visually-hidden"> — {name}</span></button></noscript>'
     "</form></li>"
@@ -37,11 +37,13 @@ _PRESENCE_ROW = (
 _STATUS_ROW = (
     '<li class="candidate-row{present}" data-search="{search}">'
     '<div class="candidate-identity"><span class="candidate-name">{name}</span> '
-    '<span class="candidate-birth">{birth}</span></div>'
+    '<span class="candidate-birth">{birth}</span>{adjustment}</div>'
     '<div class="candidate-status">{status}</div>{menu}</li>'
 )
 
 _BADGE = '<span class="badge{kind}">{label}</span>'
+
+_ADJUSTMENT = ' <span class="badge badge-warning candidate-adjustment">{label}</span>'
 
 _TIMES = '<span class="candidate-times">{start_label} {start} · {end_label} {end}{extra}</span>'
 
@@ -83,6 +85,7 @@ def render_rows(
         "actions": escape(_("Actions pour")),
         "resume": escape(_("Autoriser la reprise du test")),
         "end_test": escape(_("Terminer le test")),
+        "adjustment": escape(_("Besoin d'un aménagement")),
     }
     hidden = _HIDDEN.format(name="csrfmiddlewaretoken", value=escape(csrf_token))
     if query:
@@ -95,6 +98,7 @@ def render_rows(
             "search": escape(row.search_text),
             "name": name,
             "birth": row.birth,
+            "adjustment": _ADJUSTMENT.format(label=labels["adjustment"]) if row.needs_adjustment else "",
         }
         if not row.is_started and not finalized:
             out.append(

@@ -75,6 +75,7 @@ class CandidateRow:
     state: str  # "" (not started) or a CertificationState value
     started: str  # "09:02" (local time) when started
     theoretical_end: str  # "10:47" (local time) when started
+    needs_adjustment: bool = False  # "Besoin d'un aménagement", shown on the row
 
     @property
     def is_started(self) -> bool:
@@ -116,6 +117,7 @@ _FIELDS = (
     "authorized_to_start",
     "certification__state",
     "certification__started_at",
+    "needs_adjustment",
 )
 
 
@@ -125,7 +127,7 @@ def candidate_list(session: Session, query: str = "") -> CandidateList:
     session."""
     rows = []
     values = Candidate.objects.filter(session_id=session.pk).values_list(*_FIELDS)
-    for pk, last_name, first_name, birth_date, extra, authorized, state, started_at in values:
+    for pk, last_name, first_name, birth_date, extra, authorized, state, started_at, adjustment in values:
         started = end = ""
         if started_at is not None and state == CertificationState.STARTED:  # times are shown while in progress
             # The one definition of the theoretical end lives on the model; call it on plain values
@@ -146,6 +148,7 @@ def candidate_list(session: Session, query: str = "") -> CandidateList:
                 state=state or "",
                 started=started,
                 theoretical_end=end,
+                needs_adjustment=adjustment,
             )
         )
     rows.sort(key=lambda r: (r.search_text, r.pk))

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from odf.opendocument import OpenDocumentSpreadsheet
@@ -303,3 +305,21 @@ def invigilator_kit_pdf(session: Session) -> tuple[str, bytes]:
     context = {**session_header(session), "invigilator_space_url": invigilator_space_url()}
     content = _render_pdf("documents/invigilator_kit.html", context)
     return f"kit-surveillant-session-{session.pk}.pdf", content
+
+
+# ---- pupils' usernames and one-time passwords (schools) ------------------------------------
+
+
+def student_accounts_pdf(*, center_name: str, lines: list, title: str) -> tuple[str, bytes]:
+    """The sheet a school hands out in class: one cut-out card per pupil with the login address,
+    the username and the one-time password (the pupil chooses a password at first login)."""
+    context = {
+        "center_name": center_name,
+        "title": title,
+        "lines": lines,
+        "login_url": f"{settings.SITE_URL}/connexion",
+        "printed_on": timezone.localdate().strftime("%d/%m/%Y"),
+    }
+    content = _render_pdf("documents/student_accounts.html", context)
+    slug = slugify(title) or "eleves"
+    return f"identifiants-{slug}.pdf", content

@@ -27,4 +27,10 @@ urlpatterns = [
     ),
     path("eleves", enrolment.student_list, name="students"),
     path("eleves/import", enrolment.students_import_view, name="students_import"),
+    path("eleves/comptes", enrolment.students_create_accounts_view, name="students_create_accounts"),
+    path(
+        "eleves/<int:student_id>/mot-de-passe",
+        enrolment.student_password_reset_view,
+        name="student_password_reset",
+    ),
 ]

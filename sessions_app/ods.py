@@ -425,7 +425,7 @@ def candidate_from_cells(
         )
         for key, message in problems.items():
             errors.append(LineError(line, where(key), message))
-    if len(errors) != before:
+    if len(errors) != before or any(value is None for value in raw.values()):
         return None
     return CandidateData(**values)  # type: ignore[arg-type]
 

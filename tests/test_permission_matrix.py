@@ -68,6 +68,8 @@ def _fill(route: str, session_id: int) -> str:
             return str(session_id)
         if converter == "int":
             return "999999"
+        if converter == "uuid":
+            return "12345678-1234-5678-1234-567812345678"
         return "x" * 8
 
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route)

@@ -16,17 +16,20 @@ from pixcertif.accounts.models import Membership, User
 DUPLICATE_EMAIL = _(
     "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou réinitialisez votre mot de passe."
 )
-WRONG_CREDENTIALS = _("L'adresse e-mail et/ou le mot de passe saisis sont incorrects.")
+WRONG_CREDENTIALS = _("L'adresse e-mail ou l'identifiant et/ou le mot de passe saisis sont incorrects.")
 
 
 class LoginForm(AuthenticationForm):
-    """E-mail + password. One message for any failure: never says which one was wrong."""
+    """E-mail address or username ("identifiant") + password. One message for any failure
+    (unknown account, wrong password, disabled account): never says which one was wrong."""
 
-    username = forms.EmailField(
-        label=_("Adresse e-mail"),
+    username = forms.CharField(
+        label=_("Adresse e-mail ou identifiant"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
-        error_messages={"required": _("Veuillez indiquer votre adresse e-mail."), "invalid": WRONG_CREDENTIALS},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none", "spellcheck": "false"}
+        ),
+        error_messages={"required": _("Veuillez indiquer votre adresse e-mail ou votre identifiant.")},
     )
     password = forms.CharField(
         label=_("Mot de passe"),
@@ -40,10 +43,10 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self):
-        email = (self.cleaned_data.get("username") or "").strip().lower()
+        login_name = (self.cleaned_data.get("username") or "").strip().lower()
         password = self.cleaned_data.get("password")
-        if email and password:
-            self.user_cache = authenticate(self.request, username=email, password=password)
+        if login_name and password:
+            self.user_cache = authenticate(self.request, username=login_name, password=password)
             if self.user_cache is None:
                 raise forms.ValidationError(WRONG_CREDENTIALS, code="invalid_login")
             self.confirm_login_allowed(self.user_cache)
@@ -131,6 +134,10 @@ class ResetRequestForm(PasswordResetForm):
 
 class NewPasswordForm(SetPasswordForm):
     error_messages = {"password_mismatch": _("Les deux mots de passe ne correspondent pas.")}
+
+
+class ChoosePasswordForm(NewPasswordForm):
+    """First login with a one-time password: the account's own password, checked by the validators."""
 
 
 MAX_INVITATIONS = 50

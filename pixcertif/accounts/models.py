@@ -12,19 +12,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+USERNAME_MAX_LENGTH = 64
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
-        if not email:
-            raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+    def _create_user(self, email: str | None, password: str | None, **extra: object) -> User:
+        if not email and not extra.get("username"):
+            raise ValueError("An e-mail address or a username is required.")
+        user = self.model(email=self.normalize_email(email).lower() if email else None, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+    def create_user(self, email: str | None, password: str | None = None, **extra: object) -> User:
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
@@ -35,13 +37,29 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=(username or "").strip())
+        """The login field holds an e-mail address or a username ("identifiant"): a username never
+        contains "@", so the two cannot be confused."""
+        value = (username or "").strip()
+        if "@" in value:
+            return self.get(email__iexact=value)
+        return self.get(username__iexact=value)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A Pix account: centre staff, invigilators, candidates and the Pix team alike."""
 
-    email = models.EmailField(_("adresse e-mail"), unique=True)
+    # A pupil whose account the school created has a username and no e-mail address.
+    email = models.EmailField(_("adresse e-mail"), unique=True, null=True, blank=True)
+    username = models.CharField(
+        _("identifiant"),
+        max_length=USERNAME_MAX_LENGTH,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Par exemple sophie.delarue0407 : prénom.nom suivis du jour et du mois de naissance."),
+    )
+    # Set on an account created or reset with a one-time password: a new password first.
+    must_change_password = models.BooleanField(_("doit choisir un mot de passe"), default=False)
     first_name = models.CharField(_("prénom"), max_length=150)
     last_name = models.CharField(_("nom"), max_length=150)
     is_staff = models.BooleanField(_("équipe Pix"), default=False)
@@ -63,9 +81,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(username__isnull=False),
+                name="accounts_user_email_or_username",
+            ),
+            models.CheckConstraint(
+                condition=Q(username__isnull=True) | ~Q(username__contains="@"),
+                name="accounts_user_username_not_an_email",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.full_name} <{self.email}>"
+        return f"{self.full_name} <{self.email or self.username}>"
+
+    @property
+    def login_name(self) -> str:
+        """What the account logs in with: its username if it has one, else its e-mail address."""
+        return self.username or self.email or ""
 
     @property
     def full_name(self) -> str:

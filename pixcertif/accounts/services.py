@@ -263,3 +263,14 @@ def user_accept_terms(*, user: User) -> User:
         user.save(update_fields=["cgu_accepted_at"])
         audit_record(action="user_accept_terms", by=user)
     return user
+
+
+def user_choose_password(*, user: User, password: str) -> User:
+    """Replace a one-time password with the account's own; clears `must_change_password`."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        audit_record(action="user_choose_password", by=user)
+    return user

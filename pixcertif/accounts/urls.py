@@ -10,6 +10,7 @@ urlpatterns = [
     path("deconnexion", views.logout_view, name="logout"),
     path("inscription", views.signup, name="signup"),
     path("cgu", views.cgu, name="cgu"),
+    path("mot-de-passe/choisir", views.choose_password, name="choose_password"),
     path("centre", views.switch_center_view, name="switch_center"),
     path("mentions-legales", views.legal_notice, name="legal"),
     path("accessibilite", views.accessibility, name="accessibility"),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pixcertif.accounts import services
-from pixcertif.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
+from pixcertif.accounts.forms import ChoosePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
 from pixcertif.accounts.tenancy import memberships_of, switch_center
 
 
@@ -70,6 +70,21 @@ def signup(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Votre compte a été créé."))
         return redirect(safe_next(request) or landing_url(user))
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose_password(request: HttpRequest) -> HttpResponse:
+    """First login with a one-time password: the account chooses its own password."""
+    if not request.user.must_change_password:
+        return redirect(safe_next(request) or landing_url(request.user))
+    form = ChoosePasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_choose_password(user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Votre mot de passe a été enregistré."))
+        return redirect(safe_next(request) or landing_url(request.user))
+    return render(request, "accounts/choose_password.html", {"form": form, "next": safe_next(request)})
 
 
 @require_http_methods(["GET", "POST"])

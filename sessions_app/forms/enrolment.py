@@ -390,3 +390,47 @@ class StudentsImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         check_upload(upload, extensions=(".csv",), content_types=CSV_CONTENT_TYPES, label="CSV")
         return upload
+
+
+MASS_IMPORT_CONTENT_TYPES = tuple(sorted(set(ODS_CONTENT_TYPES) | set(CSV_CONTENT_TYPES)))
+
+
+class SessionsImportForm(forms.Form):
+    """The mass import's file: .csv or .ods (the reader checks what it really is)."""
+
+    file = forms.FileField(
+        label=_("Fichier des sessions (.csv ou .ods)"),
+        help_text=_(
+            "Une ligne par candidat, les colonnes de la session répétées ; une ligne sans candidat pour une session "
+            "vide. 10 000 lignes et 5 Mo au maximum."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.ods,text/csv,application/vnd.oasis.opendocument.spreadsheet"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].error_messages.update(
+            {"required": _("Choisissez un fichier .csv ou .ods."), "empty": _("Le fichier est vide.")}
+        )
+
+    def clean_file(self):
+        from sessions_app.mass_import import MAX_FILE_BYTES, MAX_FILE_LABEL
+
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if not name.endswith((".csv", ".ods")):
+            raise ValidationError(_("Le fichier doit être au format CSV ou ODS (extension .csv ou .ods)."))
+        if upload.size == 0:
+            raise ValidationError(_("Le fichier est vide."))
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError(
+                _("Le fichier est trop volumineux : la taille maximale est de %(max)s.") % {"max": MAX_FILE_LABEL}
+            )
+        content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+        if content_type and content_type not in MASS_IMPORT_CONTENT_TYPES:
+            raise ValidationError(
+                _("Le type du fichier (%(type)s) ne correspond pas à un fichier CSV ou ODS.") % {"type": content_type}
+            )
+        return upload

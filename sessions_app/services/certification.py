@@ -134,9 +134,14 @@ def _level(value: Any) -> int:
         return 0
 
 
-def draw_challenges(levels: dict[str, int], seed: int) -> list[Challenge]:
+def draw_challenges(levels: dict[str, int], seed: int, *, accessible_only: bool = False) -> list[Challenge]:
     """For every competence of level ≥ 1: 3 challenges of that competence at or below that
-    level, highest level first; never the same challenge twice. Deterministic for a seed."""
+    level, highest level first; never the same challenge twice. Deterministic for a seed.
+
+    `accessible_only` (a candidate who needs an adjustment): the accessible challenges of the
+    competence at or below the level, highest first; when the bank holds fewer than 3 of them,
+    the draw completes with the other challenges of that competence at or below the level
+    (highest first), so the competence is still assessed on 3 questions."""
     rng = random.Random(seed)  # noqa: S311 - reproducible draw, not a secret
     wanted = {code: _level(levels.get(code)) for code in COMPETENCE_CODES}
     wanted = {code: level for code, level in wanted.items() if level >= 1}
@@ -150,7 +155,10 @@ def draw_challenges(levels: dict[str, int], seed: int) -> list[Challenge]:
             continue
         candidates = pool[code]
         rng.shuffle(candidates)
-        candidates.sort(key=lambda c: -c.level)  # stable: shuffled within a level, highest first
+        if accessible_only:  # stable: accessible first (the fallback after), each highest level first
+            candidates.sort(key=lambda c: (not c.accessible, -c.level))
+        else:
+            candidates.sort(key=lambda c: -c.level)  # stable: shuffled within a level, highest first
         drawn.extend(candidates[:CHALLENGES_PER_COMPETENCE])
     return drawn
 
@@ -191,7 +199,7 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
                     ),
                 )
             seed = secrets.randbits(48)
-            drawn = draw_challenges(levels, seed)
+            drawn = draw_challenges(levels, seed, accessible_only=candidate.needs_adjustment)
             if not drawn:
                 raise DomainError(
                     "no_challenges",

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pixcertif import downloads
 from pixcertif.accounts.tenancy import center_required, get_for_center
 from pixcertif.core.errors import DomainError
+from sessions_app.documents import student_accounts_pdf
 from sessions_app.forms.enrolment import CandidateForm, CandidatesImportForm, ExtraTimeForm, StudentsImportForm
 from sessions_app.models import Candidate, Session, Student
 from sessions_app.ods import OdsFileError, candidates_ods, read_candidates
@@ -32,6 +33,7 @@ from sessions_app.services.enrolment import (
     students_enrol,
     students_import,
 )
+from sessions_app.services.student_accounts import student_reset_password, students_create_accounts
 from sessions_app.students_csv import StudentsFileError, read_students
 
 STUDENTS_PER_PAGE = 20
@@ -413,3 +415,52 @@ def students_import_view(request: HttpRequest) -> HttpResponse:
         % {"created": created, "updated": updated},
     )
     return redirect("enrolment:students")
+
+
+# ---------------------------------------------------------------- pupils' accounts (schools)
+
+PDF_TYPE = "application/pdf"
+
+
+@require_POST
+@center_required(admin=True)
+def students_create_accounts_view(request: HttpRequest) -> HttpResponse:
+    """Accounts for the pupils of a class who have none; answers with the sheet to print."""
+    _school_admin_center(request)
+    division = request.POST.get("classe", "").strip()[:64]
+    if not division:
+        messages.error(request, _("Choisissez une classe."))
+        return redirect("enrolment:students")
+    try:
+        lines = students_create_accounts(center=request.center, division=division, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("enrolment:students")
+    if not lines:
+        messages.info(
+            request,
+            _(
+                "Tous les élèves de la classe %(division)s ont déjà un compte : réinitialisez le mot de passe "
+                "d'un élève depuis la liste."
+            )
+            % {"division": division},
+        )
+        return redirect(f"{reverse('enrolment:students')}?{urlencode({'classe': division})}")
+    filename, content = student_accounts_pdf(center_name=request.center.name, lines=lines, title=division)
+    return downloads.attachment(filename, content, PDF_TYPE)
+
+
+@require_POST
+@center_required(admin=True)
+def student_password_reset_view(request: HttpRequest, student_id: int) -> HttpResponse:
+    """A new one-time password for one pupil; answers with that pupil's sheet."""
+    _school_admin_center(request)
+    student = get_for_center(request, Student.objects.select_related("user"), pk=student_id)
+    try:
+        line = student_reset_password(student=student, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("enrolment:students")
+    title = f"{student.last_name} {student.first_name}"
+    filename, content = student_accounts_pdf(center_name=request.center.name, lines=[line], title=title)
+    return downloads.attachment(filename, content, PDF_TYPE)

@@ -5,7 +5,7 @@ from axes.models import AccessAttempt
 
 from tests.factories import UserFactory
 
-WRONG = "L'adresse e-mail et/ou le mot de passe saisis sont incorrects."
+WRONG = "L'adresse e-mail ou l'identifiant et/ou le mot de passe saisis sont incorrects."
 LOCKED = "la connexion à ce compte depuis votre appareil est bloquée pendant 15 minutes"
 
 

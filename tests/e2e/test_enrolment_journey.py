@@ -100,6 +100,8 @@ def test_a_pro_admin_adds_a_candidate_by_hand_then_imports_a_list(
     page.get_by_label("Code INSEE de la commune de naissance").fill("69123")
     page.get_by_role("textbox", name=re.compile(r"^Commune de naissance")).fill("Lyon")
     page.get_by_label("Temps majoré (%)").fill("33")
+    page.get_by_label("Tarification part Pix").select_option("Prépayée")
+    page.get_by_label("Code de prépaiement").fill("PRE-2026")
     page.get_by_role("button", name="Inscrire le candidat").click()
     expect(page.get_by_text("Le(s) candidat(s) ont été ajouté(s) avec succès.")).to_be_visible()
     expect(page.get_by_role("cell", name="33 %", exact=True)).to_be_visible()
@@ -118,6 +120,9 @@ def test_a_pro_admin_adds_a_candidate_by_hand_then_imports_a_list(
             email="",
             result_recipient_email="formateur@example.org",
             extra_time_percentage=None,
+            needs_adjustment=False,
+            billing_mode="paid",
+            prepayment_code="",
         )
         for day, (last, first) in enumerate([("Martin", "Paul"), ("Bernard", "Luc")], start=1)
     ]

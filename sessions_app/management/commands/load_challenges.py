@@ -16,6 +16,8 @@ from sessions_app.models import Challenge
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "data" / "challenges.json"
 FIELDS = ["competence", "level", "type", "instruction", "proposals", "solution", "timer_seconds"]
 FLAGS = ["has_image", "has_attachment", "has_embed", "is_focus"]
+# "accessible": drawn for candidates who need an adjustment; only a question with none of FLAGS.
+ACCESSIBLE = "accessible"
 
 
 def read_bank(path: Path) -> list[dict[str, Any]]:
@@ -45,6 +47,8 @@ def read_bank(path: Path) -> list[dict[str, Any]]:
         timer = item.get("timer_seconds")
         if timer is not None and (not isinstance(timer, int) or timer <= 0):
             problems.append(f"{where} : temps imparti invalide")
+        if item.get(ACCESSIBLE) and any(item.get(flag) for flag in FLAGS):
+            problems.append(f"{where} : une épreuve avec image, fichier, simulateur ou mode focus n'est pas accessible")
         errors = solution_errors(item.get("type", ""), item.get("proposals") or [], str(item.get("solution", "")))
         problems += [f"{where} : {error}" for error in errors]
     if problems:
@@ -65,7 +69,7 @@ class Command(BaseCommand):
             for item in items:
                 defaults = {field: item.get(field) for field in FIELDS}
                 defaults["proposals"] = defaults["proposals"] or []
-                defaults.update({flag: bool(item.get(flag, False)) for flag in FLAGS})
+                defaults.update({flag: bool(item.get(flag, False)) for flag in [*FLAGS, ACCESSIBLE]})
                 _, was_created = Challenge.objects.update_or_create(code=item["code"], defaults=defaults)
                 created += was_created
                 updated += not was_created
