@@ -32,3 +32,30 @@ class VerificationForm(forms.Form):
         if not CODE_SHAPE_RE.match(value):
             raise forms.ValidationError(SHAPE_MESSAGE, code="invalid")
         return VERIFICATION_PREFIX + value
+
+
+class ClassResultsFilterForm(forms.Form):
+    """Filters of the school's "Résultats" page: a class of the centre's roster, a published session.
+
+    A class or a session the centre does not have is a form error (never another centre's data)."""
+
+    classe = forms.ChoiceField(
+        label=_("Classe"),
+        required=False,
+        error_messages={"invalid_choice": _("Cette classe n'existe pas dans votre établissement.")},
+    )
+    session = forms.TypedChoiceField(
+        label=_("Session"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Cette session n'existe pas ou ses résultats ne sont pas publiés.")},
+    )
+
+    def __init__(self, *args, divisions: list[str], sessions: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["classe"].choices = [("", _("Toutes les classes")), *[(d, d) for d in divisions]]
+        self.fields["session"].choices = [
+            ("", _("Toutes les sessions")),
+            *[(str(s.pk), f"{s.pk} — {s.date:%d/%m/%Y} — {s.room}") for s in sessions],
+        ]

@@ -99,20 +99,24 @@ def results_csv(session: Session) -> tuple[str, bytes]:
     for row in session_results(session):
         candidate = row.candidate
         billing = [candidate.get_billing_mode_display(), candidate.prepayment_code] if with_billing else []
-        lines.append(
-            [
-                session.pk,
-                row.certification.pk,
-                candidate.last_name,
-                candidate.first_name,
-                f"{candidate.birth_date:%d/%m/%Y}",
-                candidate.external_id or (candidate.student.ine if candidate.student_id else ""),
-                f"{session.date:%d/%m/%Y}",
-                row.status_label,
-                row.pix_score,
-                *[level for _code, _name, level in row.levels],
-                row.certification.comment_for_center,
-                *billing,
-            ]
-        )
+        lines.append([*csv_cells(row), *billing])
     return csv_filename(session), exports.csv_bytes(lines)
+
+
+def csv_cells(row: ResultRow) -> list[object]:
+    """The cells of one certification under CSV_HEADERS (the session CSV and the class CSV)."""
+    candidate = row.candidate
+    session = candidate.session
+    return [
+        session.pk,
+        row.certification.pk,
+        candidate.last_name,
+        candidate.first_name,
+        f"{candidate.birth_date:%d/%m/%Y}",
+        candidate.external_id or (candidate.student.ine if candidate.student_id else ""),
+        f"{session.date:%d/%m/%Y}",
+        row.status_label,
+        row.pix_score,
+        *[level for _code, _name, level in row.levels],
+        row.certification.comment_for_center,
+    ]

@@ -3,17 +3,30 @@ space and certificate, and the public verification of a certificate code."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from finalisation.results import recipients
 from finalisation.results.certificate import certificate_pdf
-from finalisation.results.forms import VerificationForm
+from finalisation.results.classes import (
+    center_divisions,
+    center_published_sessions,
+    class_certificates_pdf,
+    class_results_csv,
+    pupil_results,
+    validated,
+)
+from finalisation.results.forms import ClassResultsFilterForm, VerificationForm
 from finalisation.results.rows import ResultRow, published_certifications, results_csv, session_results
 from pixcertif import downloads, throttle
 from pixcertif.accounts.tenancy import center_required
@@ -130,3 +143,109 @@ def verification(request: HttpRequest) -> HttpResponse:
             else:
                 row = ResultRow(certification)
     return render(request, "results/verification.html", {"form": form, "row": row, "cancelled": cancelled})
+
+
+# ---------------------------------------------------------------- results by class (school centres)
+
+CLASS_RESULTS_PER_PAGE = 100
+DOWNLOAD_TOKEN_RE = re.compile(r"^[A-Za-z0-9]{8,32}$")
+DOWNLOAD_COOKIE = "telechargement"
+
+
+def _school_filters(request: HttpRequest) -> tuple[ClassResultsFilterForm, bool]:
+    """The filter form of the request's school centre (404 for another type of centre); True when valid."""
+    if not request.center.is_school:
+        raise Http404
+    form = ClassResultsFilterForm(
+        request.GET or None,
+        divisions=center_divisions(request.center),
+        sessions=center_published_sessions(request.center),
+    )
+    return form, not form.is_bound or form.is_valid()
+
+
+def _filters_query(division: str, session_id: int | None) -> str:
+    return urlencode({k: v for k, v in (("classe", division), ("session", session_id or "")) if v})
+
+
+@require_GET
+@center_required
+def class_results(request: HttpRequest) -> HttpResponse:
+    """The school's results by class: every published certification of its pupils, by name."""
+    form, valid = _school_filters(request)
+    data = form.cleaned_data if form.is_bound and valid else {}
+    division, session_id = data.get("classe", ""), data.get("session")
+    rows = pupil_results(request.center, division=division, session_id=session_id) if valid else []
+    page = Paginator(rows, CLASS_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "valid": valid,
+        "page": page,
+        "rows": page.object_list,
+        "total": len(rows),
+        "validated_count": len(validated(rows)),
+        "division": division,
+        "query": _filters_query(division, session_id),
+        "competences": COMPETENCES,
+    }
+    return render(request, "results/class_results.html", context, status=200 if valid else 400)
+
+
+def _class_download_rows(request: HttpRequest) -> tuple[str, list] | HttpResponse:
+    """(class, rows) for a download, or a redirect to the page with a clear message (no empty file)."""
+    form, valid = _school_filters(request)
+    if not form.is_bound or not valid:
+        raise Http404  # no class, or a class / session this centre does not have
+    division, session_id = form.cleaned_data["classe"], form.cleaned_data["session"]
+    back = reverse("results:class_results") + "?" + _filters_query(division, session_id)
+    if not division:
+        messages.error(request, _("Choisissez une classe pour télécharger ses résultats."))
+        return redirect(back)
+    rows = pupil_results(request.center, division=division, session_id=session_id)
+    if not rows:
+        messages.error(request, _("Aucun résultat publié pour la classe %(division)s.") % {"division": division})
+        return redirect(back)
+    return division, rows
+
+
+def _with_download_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Tell the page's script the file has arrived (it shows "préparation en cours" until then)."""
+    token = request.GET.get("jeton", "")
+    if DOWNLOAD_TOKEN_RE.match(token):
+        response.set_cookie(DOWNLOAD_COOKIE, token, max_age=120, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+@require_GET
+@center_required
+def class_results_csv_view(request: HttpRequest) -> HttpResponse:
+    found = _class_download_rows(request)
+    if isinstance(found, HttpResponse):
+        return found
+    division, rows = found
+    filename, content = class_results_csv(rows, division=division)
+    return _with_download_cookie(request, downloads.attachment(filename, content, "text/csv; charset=utf-8"))
+
+
+@require_GET
+@center_required
+def class_certificates(request: HttpRequest) -> HttpResponse:
+    """One PDF with every validated certificate of the class, one per page, in name order."""
+    found = _class_download_rows(request)
+    if isinstance(found, HttpResponse):
+        return found
+    division, rows = found
+    if not validated(rows):
+        messages.error(
+            request,
+            _("Aucune attestation pour la classe %(division)s : aucune certification validée.")
+            % {"division": division},
+        )
+        return redirect(reverse("results:class_results") + "?" + request.GET.urlencode())
+    filename, content = class_certificates_pdf(
+        rows,
+        division=division,
+        base_url=request.build_absolute_uri("/"),
+        verification_url=settings.SITE_URL + reverse("results:verification"),
+    )
+    return _with_download_cookie(request, downloads.attachment(filename, content, "application/pdf"))

@@ -184,12 +184,9 @@ def test_a_text_document_renamed_ods_is_refused():
         read_candidates(out.getvalue())
 
 
-def test_a_file_of_2000_lines_is_read_in_a_few_seconds():
-    import time
-
+def test_a_file_of_2000_lines_is_read_whole():
+    # Its speed is measured by bench/import_candidates.py (never timed here: the machine is shared).
     rows = [valid_row(last_name=f"Nom{i}", birth_date=f"{1 + i % 28:02d}/01/1990") for i in range(2000)]
     data = candidates_ods(*rows)
-    start = time.perf_counter()
     result = read_candidates(data)
     assert result.is_valid and len(result.rows) == 2000
-    assert time.perf_counter() - start < 5
