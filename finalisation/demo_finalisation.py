@@ -15,6 +15,7 @@ from finalisation.services import UNFINISHED_STATES, abort_reason_set, issue_rep
 from pixcertif.accounts.models import CertificationCenter, User
 from pixcertif.core.errors import DomainError
 from sessions_app.competences import COMPETENCE_CODES
+from sessions_app.demo_sessions import backdate_session, startable_time
 from sessions_app.models import AbortReason, Candidate, CandidateProfile, Certification, Challenge, Session
 from sessions_app.normalize import identity_key
 from sessions_app.services.certification import candidate_set_presence, certification_start
@@ -22,6 +23,7 @@ from sessions_app.services.sessions import session_create
 
 SCHOOL_NAME = "Collège Jean Moulin"
 ROOM = "Salle A01"
+DAYS_AGO = 5
 ADMIN_EMAIL = "admin@college.example"
 STUDENTS = [
     ("eleve01@college.example", "Inès", "Moreau", dt.date(2010, 2, 11)),
@@ -82,8 +84,8 @@ def seed_demo(stdout) -> None:
             by=admin,
             address=SCHOOL_NAME,
             room=ROOM,
-            date=timezone.localdate() - dt.timedelta(days=5),
-            time=dt.time(9, 0),
+            date=timezone.localdate(),
+            time=startable_time(dt.time(9, 0)),
             examiner="Mme Durand",
         )
     candidates = _candidates(session)
@@ -114,5 +116,7 @@ def seed_demo(stdout) -> None:
         if certification.state in UNFINISHED_STATES and not certification.abort_reason:
             reason = AbortReason.TECHNICAL if index == len(certifications) - 1 else AbortReason.CANDIDATE
             abort_reason_set(certification=certification, reason=reason, by=admin)
+    if session.date == timezone.localdate():
+        backdate_session(session, DAYS_AGO)  # run today through the services, shown as five days ago
     session_finalise(session=session, by=admin)
     stdout.write(f"Finalisation : session {session.pk} ({ROOM}) finalisée avec un signalement C1.")

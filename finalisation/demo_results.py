@@ -16,6 +16,7 @@ from finalisation.jury.services import session_publish, session_take
 from finalisation.services import session_finalise
 from pixcertif.accounts.management.commands.seed_demo import SCHOOL_NAME, demo_user
 from pixcertif.accounts.models import CertificationCenter, User
+from sessions_app.demo_sessions import backdate_session, startable_time
 from sessions_app.models import (
     Candidate,
     CandidateProfile,
@@ -57,13 +58,15 @@ def seed_demo(stdout: Any) -> None:
             by=centre_admin,
             address=SCHOOL_NAME,
             room=ROOM,
-            date=timezone.localdate() - dt.timedelta(days=10),
-            time=dt.time(9, 0),
+            date=timezone.localdate(),
+            time=startable_time(dt.time(9, 0)),
             examiner="Mme Dupont",
         )
     if not session.is_locked_for_center:
         for email, first_name, last_name, birth_date, wrong in PUPILS:
             _take_test(session, email, first_name, last_name, birth_date, wrong, reporter=centre_admin)
+        if session.date == timezone.localdate():
+            backdate_session(session, 10)  # taken today through the services, shown as ten days ago
         session_finalise(session=session, by=centre_admin)
     if staff is not None:
         session_take(session=session, by=staff)
@@ -91,6 +94,7 @@ def _take_test(
             "identity_key": identity_key(first_name, last_name),
             "linked_at": timezone.now(),
             "authorized_to_start": True,
+            "authorized_at": timezone.now(),
         },
     )
     if Certification.objects.filter(candidate=candidate).exists():

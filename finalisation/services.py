@@ -68,6 +68,35 @@ def question_count(certification: Certification) -> int:
 # ---------------------------------------------------------------- reports
 
 
+def _checked_report(
+    certification: Certification, code: str, question_number: int | None, description: str
+) -> tuple[Any, int | None, str]:
+    """(category, question number, details) once the rules of a report hold, else DomainError."""
+    category = CATEGORIES.get(code)
+    if category is None:
+        raise DomainError("invalid_category", _("Cette catégorie de signalement n'existe pas."))
+    if len(description) > DETAILS_MAX_LENGTH:
+        raise DomainError(
+            "description_too_long",
+            _("Les détails ne peuvent pas dépasser %(max)s caractères.") % {"max": DETAILS_MAX_LENGTH},
+        )
+    if category.needs_details and not description:
+        raise DomainError("description_required", _("Précisez les détails de ce signalement."))
+    if category.needs_question:
+        length = question_count(certification)
+        if question_number is None:
+            raise DomainError("question_required", _("Indiquez le numéro de la question concernée."))
+        if not 1 <= question_number <= length:
+            raise DomainError(
+                "question_out_of_range",
+                _("Le numéro de question doit être compris entre 1 et %(count)s (nombre de questions du test).")
+                % {"count": length},
+            )
+    else:
+        question_number = None
+    return category, question_number, description
+
+
 def issue_report_add(
     *, certification: Certification, code: str, question_number: int | None, description: str, by: Any
 ) -> IssueReport:
@@ -81,28 +110,7 @@ def issue_report_add(
     with transaction.atomic():
         certification = Certification.objects.select_related("candidate").get(pk=certification.pk)
         session = _lock_open_session(certification.candidate.session_id)
-        category = CATEGORIES.get(code)
-        if category is None:
-            raise DomainError("invalid_category", _("Cette catégorie de signalement n'existe pas."))
-        if len(description) > DETAILS_MAX_LENGTH:
-            raise DomainError(
-                "description_too_long",
-                _("Les détails ne peuvent pas dépasser %(max)s caractères.") % {"max": DETAILS_MAX_LENGTH},
-            )
-        if category.needs_details and not description:
-            raise DomainError("description_required", _("Précisez les détails de ce signalement."))
-        if category.needs_question:
-            length = question_count(certification)
-            if question_number is None:
-                raise DomainError("question_required", _("Indiquez le numéro de la question concernée."))
-            if not 1 <= question_number <= length:
-                raise DomainError(
-                    "question_out_of_range",
-                    _("Le numéro de question doit être compris entre 1 et %(count)s (nombre de questions du test).")
-                    % {"count": length},
-                )
-        else:
-            question_number = None
+        category, question_number, description = _checked_report(certification, code, question_number, description)
         report = IssueReport.objects.create(
             certification=certification,
             code=category.code,
@@ -119,6 +127,55 @@ def issue_report_add(
             report=report.pk,
             code=report.code,
             question_number=question_number,
+        )
+        return report
+
+
+def issue_report_update(
+    *, report: IssueReport, code: str, question_number: int | None, description: str, by: Any
+) -> IssueReport:
+    """Change a report before finalisation (one entered during the session like any other); it
+    keeps its origin. A new category or question number clears an automatic resolution made
+    during the session, so that finalisation applies its rules to what the report now says.
+
+    Refused: as `issue_report_add`. Saving it unchanged changes nothing.
+    """
+    description = (description or "").strip()
+    with transaction.atomic():
+        session_id = (
+            IssueReport.objects.filter(pk=report.pk).values_list("certification__candidate__session_id", flat=True)
+        ).first()
+        if session_id is None:
+            raise DomainError("report_not_found", _("Ce signalement a été supprimé."))
+        session = _lock_open_session(session_id)
+        report = IssueReport.objects.select_for_update().select_related("certification__candidate").get(pk=report.pk)
+        category, question_number, description = _checked_report(
+            report.certification, code, question_number, description
+        )
+        new = {
+            "code": category.code,
+            "category": category.group,
+            "question_number": question_number,
+            "description": description,
+        }
+        changed = [field for field, value in new.items() if getattr(report, field) != value]
+        if not changed:
+            return report
+        for field in changed:
+            setattr(report, field, new[field])
+        if report.is_resolved and {"code", "question_number"} & set(changed):
+            report.resolved_at, report.resolved_by, report.auto_resolved, report.resolution_note = None, None, False, ""
+            changed += ["resolved_at", "resolved_by", "auto_resolved", "resolution_note"]
+        report.save(update_fields=changed)
+        audit_record(
+            action="issue_report.update",
+            by=by,
+            session=session,
+            candidate=report.certification.candidate,
+            report=report.pk,
+            code=report.code,
+            question_number=question_number,
+            changed=changed,
         )
         return report
 

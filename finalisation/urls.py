@@ -12,6 +12,11 @@ urlpatterns = [
         name="report_add",
     ),
     path(
+        "sessions/<int:session_id>/finalisation/signalements/<int:report_id>/modification",
+        views.report_edit,
+        name="report_edit",
+    ),
+    path(
         "sessions/<int:session_id>/finalisation/signalements/<int:report_id>/suppression",
         views.report_remove,
         name="report_remove",

@@ -175,6 +175,62 @@ def report_add(request: HttpRequest, session_id: int, certification_id: int) -> 
 
 
 @center_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, session_id: int, report_id: int) -> HttpResponse:
+    """ "Modifier": the report dialog, as a page, filled with the report (one entered during the
+    session is edited like any other)."""
+    session = session_for_center(request, session_id)
+    report = get_for_center(
+        request,
+        IssueReport.objects.select_related("certification__candidate"),
+        center_field="certification__candidate__session__center",
+        pk=report_id,
+        certification__candidate__session=session,
+    )
+    if closed := _closed(request, session):
+        return closed
+    certification = report.certification
+    question_count = services.question_count(certification)
+    initial = {"code": report.code, "question_number": report.question_number, "description": report.description}
+    form = IssueReportForm(request.POST or None, initial=initial, question_count=question_count)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.issue_report_update(
+                report=report,
+                code=form.cleaned_data["code"],
+                question_number=form.cleaned_data["question_number"],
+                description=form.cleaned_data["description"],
+                by=request.user,
+            )
+        except DomainError as error:
+            field = _REPORT_ERROR_FIELDS.get(error.code)
+            if field is None:
+                return _refused(request, session, error)
+            form.add_error(field, error.message)
+        else:
+            messages.success(
+                request,
+                _("Le signalement %(code)s de %(name)s a été modifié.")
+                % {"code": form.cleaned_data["code"], "name": certification.candidate.full_name},
+            )
+            return redirect(f"{_page_url(session)}#certification-{certification.pk}")
+    form.link_errors()
+    return render(
+        request,
+        "finalisation/report_form.html",
+        {
+            "session": session,
+            "certification": certification,
+            "report": report,
+            "form": form,
+            "groups": form.grouped_choices(),
+            "question_count": question_count,
+            "group_count": len(GROUPS),
+        },
+    )
+
+
+@center_required
 @require_POST
 def report_remove(request: HttpRequest, session_id: int, report_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)

@@ -20,4 +20,11 @@ urlpatterns = [
     ),
     path("sessions/<int:session_id>/surveiller/candidats/<int:candidate_id>/fin", views.end_test, name="end_test"),
     path("sessions/<int:session_id>/kit-surveillant.pdf", views.invigilator_kit_pdf, name="kit_pdf"),
+    path("sessions/<int:session_id>/notice-candidat.pdf", views.candidate_notice_pdf, name="candidate_notice_pdf"),
+    path(
+        "sessions/<int:session_id>/consignes-candidats.pdf",
+        views.candidate_instructions_pdf,
+        name="candidate_instructions_pdf",
+    ),
+    path("sessions/<int:session_id>/pv-fraude.pdf", views.fraud_report_pdf, name="fraud_report_pdf"),
 ]

@@ -23,7 +23,7 @@ from invigilation import selectors
 from invigilation.forms import EntryForm
 from invigilation.models import has_invigilator_access
 from invigilation.rows import render_rows
-from invigilation.services import invigilator_access_grant
+from invigilation.services import invigilator_access_grant, invigilator_access_refused
 from pixcertif import downloads, throttle
 from pixcertif.accounts.tenancy import current_center
 from pixcertif.core.errors import DomainError
@@ -35,7 +35,9 @@ from sessions_app.services.certification import (
     certification_end_by_invigilator,
 )
 
-THROTTLE_SCOPE = "invigilator-entry"
+# Per account (10 wrong tries in 15 minutes), and only loosely per address: a pupil's tries
+# behind the school's NAT must not shut out the invigilators of that school.
+ENTRY_GUARD = throttle.Guard("invigilator-entry", per_account=10, per_address=300)
 # Part of the live list's ETag: bump it when the fragment's markup changes, so that browsers
 # holding a copy made by the previous version get the new one.
 FRAGMENT_VERSION = "1"
@@ -47,11 +49,10 @@ FRAGMENT_VERSION = "1"
 @login_required
 def entry(request: HttpRequest) -> HttpResponse:
     """'Surveiller une session': number + password → access remembered, then the session page."""
-    keys = throttle.throttle_keys(request)
     blocked = False
     if request.method == "POST":
         form = EntryForm(request.POST)
-        if throttle.is_blocked(THROTTLE_SCOPE, keys):
+        if ENTRY_GUARD.is_blocked(request):
             blocked = True
         elif form.is_valid():
             try:
@@ -59,12 +60,13 @@ def entry(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                # Only the account's counter: a success must not clear the address's (shared by a
-                # whole school, and by anyone who would alternate good and wrong tries).
-                throttle.reset(THROTTLE_SCOPE, [key for key in keys if key.startswith("user:")])
+                ENTRY_GUARD.record_success(request)
                 return redirect("invigilation:session", session_id=form.session.pk)
         elif form.has_error("__all__", "wrong_pair"):
-            throttle.record_failure(THROTTLE_SCOPE, keys)
+            ENTRY_GUARD.record_failure(request)
+            invigilator_access_refused(
+                session_number=form.cleaned_data["session_number"], by=request.user, ip=throttle.client_ip(request)
+            )
     else:
         form = EntryForm(initial={"session_number": request.GET.get("numero", "")[:30]})
     response = render(
@@ -289,3 +291,30 @@ def invigilator_kit_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session_for_kit(request, session_id)
     filename, content = documents.invigilator_kit_pdf(session)
     return downloads.attachment(filename, content, documents.PDF_CONTENT_TYPE)
+
+
+# ---------------------------------------------------------------- the day's other documents (PDF)
+# Same readers as the kit: the centre's members and the invigilators who entered the session.
+
+
+def _day_document(request: HttpRequest, session_id: int, make) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+    session = _session_for_kit(request, session_id)
+    filename, content = make(session)
+    return downloads.attachment(filename, content, documents.PDF_CONTENT_TYPE)
+
+
+@require_GET
+def candidate_notice_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+    return _day_document(request, session_id, documents.candidate_notice_pdf)
+
+
+@require_GET
+def candidate_instructions_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+    return _day_document(request, session_id, documents.candidate_instructions_pdf)
+
+
+@require_GET
+def fraud_report_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+    return _day_document(request, session_id, documents.fraud_report_pdf)

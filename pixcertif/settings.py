@@ -5,6 +5,7 @@ variable; nothing secret lives in code. `make run` sets DEBUG=true; production l
 and must provide SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -90,8 +91,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if not DEBUG else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait on a locked database rather than failing at once (the dev server and tests).
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite as a real embedded database for `make run` (two browsers, an invigilator's polling,
+    # candidates answering): WAL lets readers and one writer work at once; every transaction.atomic()
+    # takes the write lock when it begins (BEGIN IMMEDIATE), so two writers queue instead of one
+    # failing on a read-to-write upgrade; a waiting writer waits up to 20 s (busy timeout).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,8 +157,36 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "pixcertif.accounts.usernames.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address, read the same way by axes and by every other throttle: behind
+# PROXY_COUNT reverse proxies, the PROXY_COUNT-th X-Forwarded-For entry from the right.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "pixcertif.throttle.axes_client_ip"
+# Limits of the other throttles (pixcertif.throttle.Guard), per 15 minutes; defaults in the code:
+# e.g. {"invigilator-entry": {"per_account": 10, "per_address": 300}, "login": {"per_address": 200}}.
+THROTTLE_LIMITS: dict[str, dict[str, int]] = {}
+
+# The clock rules of the certification day, in one place (read by sessions_app/clock.py).
+# A centre's operator may read them here; every one is enforced on the server.
+CERTIFICATION_CLOCK = {
+    # A presence authorisation (the ticked box, or "Autoriser la reprise du test") is valid this long.
+    "AUTHORISATION_VALIDITY": timedelta(minutes=15),
+    # No first start of a test later than this after the first start in the session.
+    "FIRST_START_LIMIT": timedelta(hours=24),
+    # No resume later than this after the candidate's own start ("Délai expiré").
+    "RESUME_LIMIT": timedelta(hours=24),
+    # Tests start only on the session's date (local time), from this long before its start time.
+    "EARLIEST_START_BEFORE": timedelta(hours=1),
+    # "Inactif depuis N min" on the invigilator's row after this long without an answer.
+    "INACTIVE_AFTER": timedelta(minutes=10),
+    # The test page pings the server this often while it is open...
+    "HEARTBEAT_EVERY": timedelta(seconds=20),
+    # ...the server writes the time of the last ping at most this often...
+    "HEARTBEAT_WRITE_EVERY": timedelta(seconds=30),
+    # ...and a page silent for longer than this was left: going on needs "Autoriser la reprise du test".
+    "LEFT_TEST_AFTER": timedelta(minutes=2),
+    # The candidate's waiting screen (open live alert) asks for news this often.
+    "ALERT_POLL_EVERY": timedelta(seconds=3),
+}
 
 # French is the default and the reference wording; English is a full translation
 # (locale/en/LC_MESSAGES/django.po, compiled by `make run`/`make test`). The language comes from the

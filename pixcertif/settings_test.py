@@ -1,6 +1,7 @@
 """Test settings: the real settings, plus a fast password hasher and browser-test needs."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DEBUG", "false")
@@ -14,6 +15,15 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 from pixcertif.settings import *  # noqa: F403
 
 ALLOWED_HOSTS = ["*"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's shared-cache in-memory database: the live server's threads and the
+    # concurrency tests need SQLite's real locking ("database table is locked" otherwise).
+    # One file per test process (the pid; pytest-django adds the xdist worker's suffix too), in
+    # the temporary folder: two test runs in one checkout never share it; Django deletes it after.
+    TEST_DB = os.path.join(tempfile.gettempdir(), f"pixcertif-test-{os.getpid()}.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": TEST_DB}  # noqa: F405
+    # A throw-away database need not survive a power cut: no fsync at each commit.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -1,7 +1,8 @@
 """Demo sessions of both demo centres (step 2 of `manage.py seed_demo`). Idempotent.
 
 Later steps find these sessions by centre and room name:
-- "Collège Jean Moulin" (SCO): "Salle B12" (today 09:00, enrolment and invigilation demos),
+- "Collège Jean Moulin" (SCO): "Salle B12" (today 09:00, or the current hour when earlier so that
+  its tests may start; enrolment and invigilation demos),
   "Salle informatique 2" (in two weeks), "CDI" (last month), "Salle A104" (next month).
 - "Centre de formation Numérique Pro" (PRO): "Salle 3" (in ten days), "Salle Turing" (in five
   weeks), "Salle Lovelace" (three weeks ago).
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import F
 from django.utils import timezone
 
 from pixcertif.accounts.models import CertificationCenter, Membership
-from sessions_app.models import Session
+from sessions_app.models import Certification, CertificationChallenge, Session
 from sessions_app.services.sessions import session_create
 
 SCHOOL_NAME = "Collège Jean Moulin"
@@ -56,6 +58,29 @@ DEMO_SESSIONS = [
 ]
 
 
+def startable_time(start: dt.time) -> dt.time:
+    """A time today's demo session can have so that its tests may start now (clock rules: from one
+    hour before the start time): the planned one, or the current hour when it is earlier."""
+    now = timezone.localtime()
+    return min(start, now.time().replace(minute=0, second=0, microsecond=0))
+
+
+def backdate_session(session: Session, days: int) -> None:
+    """Move a demo session that was run today through the real services `days` days into the past
+    (its date and every time of its tests): the clock rules only let tests start on the session's date."""
+    shift = dt.timedelta(days=days)
+    Session.objects.filter(pk=session.pk).update(
+        date=F("date") - shift, started_at=F("started_at") - shift, created_at=F("created_at") - shift
+    )
+    certifications = Certification.objects.filter(candidate__session=session)
+    certifications.update(started_at=F("started_at") - shift)
+    certifications.filter(ended_at__isnull=False).update(ended_at=F("ended_at") - shift)
+    CertificationChallenge.objects.filter(certification__candidate__session=session, answered_at__isnull=False).update(
+        answered_at=F("answered_at") - shift
+    )
+    session.refresh_from_db()
+
+
 def seed_demo(stdout) -> None:
     today = timezone.localdate()
     created = 0
@@ -72,7 +97,7 @@ def seed_demo(stdout) -> None:
             address=site,
             room=room,
             date=today + dt.timedelta(days=days),
-            time=start,
+            time=startable_time(start) if days == 0 else start,
             examiner=examiner,
             description=observations,
         )

@@ -24,7 +24,7 @@ from odf.table import Table, TableColumn, TableRow
 from weasyprint import HTML
 
 from pixcertif import exports
-from sessions_app.models import BillingMode, Candidate, Session
+from sessions_app.models import BillingMode, Candidate, IssueReport, IssueReportSource, Session
 from sessions_app.normalize import normalize_name
 
 PARTICIPANTS_PER_PAGE = 20
@@ -281,11 +281,45 @@ QUESTION_CODES = [
 ]
 
 
+@dataclass(frozen=True)
+class IncidentRow:
+    n: int
+    candidate: str = ""
+    code: str = ""
+    question: str = ""
+    details: str = ""
+    entered_during_session: bool = False
+
+
+def incident_report_rows(session: Session) -> list[IncidentRow]:
+    """The report lines of the PV: first the reports entered during the session (on the
+    invigilator's phone, validated live alerts), filled in; then blank lines to write on."""
+    reports = (
+        IssueReport.objects.filter(certification__candidate__session=session)
+        .exclude(source=IssueReportSource.FINALISATION)
+        .select_related("certification__candidate")
+        .order_by("certification__candidate__last_name", "certification__candidate__first_name", "created_at", "pk")
+    )
+    rows = [
+        IncidentRow(
+            n=n,
+            candidate=report.certification.candidate.full_name,
+            code=report.code,
+            question=str(report.question_number or ""),
+            details=f"{report.description} ({_('saisi pendant la session')})".strip(),
+            entered_during_session=True,
+        )
+        for n, report in enumerate(reports, start=1)
+    ]
+    blanks = max(INCIDENT_REPORT_ROWS - len(rows), 5)
+    return rows + [IncidentRow(n=n) for n in range(len(rows) + 1, len(rows) + blanks + 1)]
+
+
 def incident_report_pdf(session: Session) -> tuple[str, bytes]:
     """The incident report ("PV d'incident"): an editable PDF form, pre-filled with the session."""
     context = {
         **session_header(session),
-        "report_rows": range(1, INCIDENT_REPORT_ROWS + 1),
+        "report_rows": incident_report_rows(session),
         "candidate_codes": CANDIDATE_CODES,
         "question_codes": QUESTION_CODES,
     }
@@ -301,8 +335,12 @@ def invigilator_space_url() -> str:
 
 
 def invigilator_kit_pdf(session: Session) -> tuple[str, bytes]:
-    """The invigilator kit: the codes to enter the session and the steps of the day."""
-    context = {**session_header(session), "invigilator_space_url": invigilator_space_url()}
+    """The invigilator kit: the codes to enter the session, the steps of the day, the ID documents."""
+    context = {
+        **session_header(session),
+        "invigilator_space_url": invigilator_space_url(),
+        "id_documents": ACCEPTED_ID_DOCUMENTS,
+    }
     content = _render_pdf("documents/invigilator_kit.html", context)
     return f"kit-surveillant-session-{session.pk}.pdf", content
 
@@ -323,3 +361,34 @@ def student_accounts_pdf(*, center_name: str, lines: list, title: str) -> tuple[
     content = _render_pdf("documents/student_accounts.html", context)
     slug = slugify(title) or "eleves"
     return f"identifiants-{slug}.pdf", content
+
+
+# ---- the day's documents: candidate notice, instructions to read, fraud report --------------
+
+# The FAQ's list ("Quelles pièces d'identités sont acceptées pour une session de certification ?").
+ACCEPTED_ID_DOCUMENTS = [
+    gettext_lazy("carte d'identité"),
+    gettext_lazy("passeport"),
+    gettext_lazy("permis de conduire"),
+    gettext_lazy("titre ou carte de séjour"),
+]
+CERTIFICATIONS_PATH = "/certifications"
+
+
+def candidate_notice_pdf(session: Session) -> tuple[str, bytes]:
+    """ "Notice candidat" (to show on the board or by each computer): how to join the session. The
+    access code is not printed: the invigilator announces it when the test starts."""
+    context = {**session_header(session), "certifications_url": f"{settings.SITE_URL}{CERTIFICATIONS_PATH}"}
+    return f"notice-candidat-session-{session.pk}.pdf", _render_pdf("documents/candidate_notice.html", context)
+
+
+def candidate_instructions_pdf(session: Session) -> tuple[str, bytes]:
+    """ "Consignes à lire aux candidats", read aloud before the access code is announced."""
+    content = _render_pdf("documents/candidate_instructions.html", session_header(session))
+    return f"consignes-candidats-session-{session.pk}.pdf", content
+
+
+def fraud_report_pdf(session: Session) -> tuple[str, bytes]:
+    """ "PV de fraude": the editable form a C6 report ("Suspicion de fraude") needs, pre-filled."""
+    content = _render_pdf("documents/fraud_report.html", session_header(session), forms=True)
+    return f"pv-fraude-session-{session.pk}.pdf", content

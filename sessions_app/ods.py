@@ -22,7 +22,7 @@ from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import ParagraphProperties, Style, TableColumnProperties, TextProperties
 from odf.table import Table, TableColumn, TableRow
 
-from pixcertif import exports
+from pixcertif import exports, imports
 from sessions_app.forms.enrolment import (
     RuleError,
     billing_errors,
@@ -44,7 +44,9 @@ from sessions_app.services.enrolment import CandidateData
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 MAX_LINES = 5000
 MAX_COLUMNS = 64
-MAX_CONTENT_BYTES = 50 * 1024 * 1024  # content.xml once decompressed
+# content.xml once decompressed: a 5,000-line list written by LibreOffice or by us is ~6 MB; a
+# small file inflating further would pin a worker (a 50 MB XML costs seconds and ~400 MB to parse).
+MAX_CONTENT_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -271,11 +273,22 @@ def _open(data: bytes) -> ET.Element:
             info = archive.getinfo("content.xml")
             if mimetype != ODS_MIMETYPE:
                 raise OdsFileError(not_ods)
+            too_big = OdsFileError(
+                _(
+                    "Le contenu du fichier est trop volumineux une fois décompressé (%(size)s Mo au maximum) : "
+                    "divisez la liste en plusieurs fichiers."
+                )
+                % {"size": MAX_CONTENT_BYTES // (1024 * 1024)}
+            )
             if info.file_size > MAX_CONTENT_BYTES:
-                raise OdsFileError(_("Le contenu du fichier est trop volumineux une fois décompressé."))
-            content = archive.read(info)
+                raise too_big
+            with archive.open(info) as stream:  # never more than the size announced (checked above)
+                content = stream.read(MAX_CONTENT_BYTES + 1)
+            if len(content) > MAX_CONTENT_BYTES:
+                raise too_big
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError):
         raise OdsFileError(not_ods)
+    content, _marked = imports.mark_control_bytes(content)
     try:
         root = ET.fromstring(content, forbid_dtd=True)
     except (ET.ParseError, DefusedXmlException, ValueError):
@@ -372,6 +385,11 @@ def _check_line(
             )
             raw[key] = None
             continue
+        control = imports.marked_control_character(str(value))
+        if control is not None:
+            errors.append(LineError(line, _where(key, positions), imports.control_character_message(control)))
+            raw[key] = None  # type: ignore[assignment]
+            continue
         raw[key] = str(value).strip()
     return candidate_from_cells(line, raw, lambda key: _where(key, positions), errors)
 
@@ -385,7 +403,8 @@ def candidate_from_cells(
     """One candidate from its cells' texts (None: a cell already refused), every rule checked;
     each mistake is appended to `errors` with its line and column. Shared by the session's list
     import and the mass import of sessions."""
-    before = len(errors)
+    # A cell already refused (a formula, a control character) counts as a mistake of the line.
+    before = len(errors) - sum(1 for text in raw.values() if text is None)
     values: dict[str, object] = {}
     for column in COLUMNS:
         text = raw.get(column.key, "")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from pixcertif import imports
 from sessions_app.forms.enrolment import RuleError, birth_date_error, parse_date
 from sessions_app.normalize import normalize_name
 from sessions_app.services.enrolment import StudentData
@@ -65,6 +66,13 @@ def read_students(data: bytes) -> StudentsResult:
     text = decode(data)
     if not text.strip():
         raise StudentsFileError(_("Le fichier est vide."))
+    control = imports.find_control_character(text)
+    if control is not None:
+        line, column, char = control
+        raise StudentsFileError(
+            _("Ligne %(line)s, colonne %(column)s : %(message)s")
+            % {"line": line, "column": column, "message": imports.control_character_message(char)}
+        )
     first_line = text.lstrip("\r\n").splitlines()[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

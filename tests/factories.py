@@ -74,8 +74,10 @@ class SessionFactory(factory.django.DjangoModelFactory):
     center = factory.SubFactory(CenterFactory)
     address = "Collège Jean Moulin"
     room = factory.Sequence(lambda n: f"Salle {n}")
-    date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
-    time = dt.time(9, 0)
+    # Today from midnight: its tests may start at any hour the suite runs (the clock rules allow a
+    # start on the session's date only); tests of other dates say so.
+    date = factory.LazyFunction(timezone.localdate)
+    time = dt.time(0, 0)
     examiner = "Mme Dupont"
     access_code = factory.LazyFunction(generate_access_code)
     invigilator_password = factory.LazyFunction(generate_invigilator_password)
@@ -108,6 +110,8 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     birth_insee_code = "69123"
     birth_country = "FRANCE"
     identity_key = factory.LazyAttribute(lambda o: identity_key(o.first_name, o.last_name))
+    authorized_to_start = False
+    authorized_at = factory.LazyAttribute(lambda o: timezone.now() if o.authorized_to_start else None)
 
 
 def certifiable_levels(level: int = 3, count: int = 16) -> dict[str, int]:

@@ -37,10 +37,11 @@ PUBLIC = {
 
 
 # Pages of one session that are not the centre's: the invigilator space sends a stranger to its
-# entry form (an invigilator needs no membership), it does not answer 404. The kit is a document
-# of the centre's that invigilators may download too: a stranger gets a 404 there.
+# entry form (an invigilator needs no membership), it does not answer 404. The kit and the day's
+# other PDFs (notice, instructions, fraud report) are documents of the centre's that invigilators
+# may download too: a stranger gets a 404 there.
 def _is_invigilator_page(name: str) -> bool:
-    return name.startswith("invigilation:") and name != "invigilation:kit_pdf"
+    return name.startswith("invigilation:") and not name.endswith("_pdf")
 
 
 # Pages scoped to the certification staff or to the candidate's own account, not to a centre.

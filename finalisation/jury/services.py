@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finalisation.jury.scoring import certification_score, session_score
-from finalisation.results.recipients import send_recipient_emails
+from finalisation.results.recipients import send_recipient_emails, send_referent_email
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.models import (
@@ -119,6 +119,9 @@ def session_publish(*, session: Session, by: Any) -> Session:
     sent = send_recipient_emails(session)
     if sent:
         audit_record(action="jury.results_emails_sent", by=by, session=session, count=sent)
+    referent = send_referent_email(session)
+    if referent:
+        audit_record(action="jury.referent_email_sent", by=by, session=session, email=referent)
     return session
 
 

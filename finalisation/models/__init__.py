@@ -1,6 +1,14 @@
-"""Finalisation models (attachments) and results models (jury proxies)."""
+"""Finalisation models (attachments, reminders) and results models (jury proxies)."""
 
 from finalisation.models.attachments import AttachmentKind, SessionAttachment
+from finalisation.models.reminders import FinalisationReminder, ReminderKind
 from finalisation.models.results import JuryCertification, JurySession
 
-__all__ = ["AttachmentKind", "JuryCertification", "JurySession", "SessionAttachment"]
+__all__ = [
+    "AttachmentKind",
+    "FinalisationReminder",
+    "JuryCertification",
+    "JurySession",
+    "ReminderKind",
+    "SessionAttachment",
+]

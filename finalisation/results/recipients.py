@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from pixcertif.accounts.language import recipient_language
+from pixcertif.accounts.models import Membership
 from sessions_app.models import Candidate, Session
 
 LINK_VALIDITY = timedelta(days=30)
@@ -80,3 +81,20 @@ def send_recipient_emails(session: Session) -> int:
     if messages:
         get_connection().send_messages(messages)
     return len(messages)
+
+
+def send_referent_email(session: Session) -> str:
+    """The centre's "Référent Pix" gets one e-mail per published session, with a link to the
+    session's results in Pix Certif (they log in as a member). Returns the address, or "" when the
+    centre has no referent."""
+    referent = Membership.objects.filter(center_id=session.center_id, is_referent=True).select_related("user").first()
+    if referent is None:
+        return ""
+    user = referent.user
+    link = settings.SITE_URL + reverse("results:session_results", args=[session.pk])
+    context = {"session": session, "link": link, "referent": user}
+    with translation.override(recipient_language(user.email, users=[user])):
+        subject = render_to_string("results/email/referent_subject.txt", context).strip()
+        body = render_to_string("results/email/referent.txt", context)
+    EmailMessage(subject=subject, body=body, to=[user.email]).send()
+    return user.email

@@ -30,11 +30,14 @@ from finalisation.results.forms import ClassResultsFilterForm, VerificationForm
 from finalisation.results.rows import ResultRow, published_certifications, results_csv, session_results
 from pixcertif import downloads, throttle
 from pixcertif.accounts.tenancy import center_required
+from pixcertif.core.audit import audit_record
 from sessions_app.competences import COMPETENCES
 from sessions_app.models import Certification, JuryStatus, Session, SessionStatus
 from sessions_app.selectors import session_for_center
 
-VERIFICATION_SCOPE = "certificate-verification"
+# Anyone may check a code (an employer, a whole class): loosely per address, tightly per account
+# when logged in. Codes have 24^8 values: 300 tries per 15 minutes find none.
+VERIFICATION_GUARD = throttle.Guard("certificate-verification", per_account=10, per_address=300)
 
 
 def _published_session_for_center(request: HttpRequest, session_id: int) -> Session:
@@ -121,11 +124,12 @@ def verification(request: HttpRequest) -> HttpResponse:
     """Anyone checks a certificate code. A lookup, not a change: the result is shown on the POST."""
     form = VerificationForm(request.POST or None)
     row = None
+    status = 200
     cancelled = False
     if request.method == "POST" and form.is_valid():
-        keys = throttle.throttle_keys(request)
-        if throttle.is_blocked(VERIFICATION_SCOPE, keys):
+        if VERIFICATION_GUARD.is_blocked(request):
             form.add_error(None, _("Trop de tentatives. Réessayez dans quelques minutes."))
+            status = 429
         else:
             certification = (
                 published_certifications()
@@ -136,13 +140,19 @@ def verification(request: HttpRequest) -> HttpResponse:
                 .first()
             )
             if certification is None:
-                throttle.record_failure(VERIFICATION_SCOPE, keys)
+                VERIFICATION_GUARD.record_failure(request)
+                audit_record(
+                    action="certificate.verification_failed",
+                    code=form.cleaned_data["code"],
+                    ip=throttle.client_ip(request),
+                )
                 form.add_error("code", _("Aucune certification ne correspond à ce code de vérification."))
             elif certification.jury_status == JuryStatus.CANCELLED:
                 cancelled = True  # a real certificate the jury cancelled: say so, show nothing of it
             else:
                 row = ResultRow(certification)
-    return render(request, "results/verification.html", {"form": form, "row": row, "cancelled": cancelled})
+    context = {"form": form, "row": row, "cancelled": cancelled}
+    return render(request, "results/verification.html", context, status=status)
 
 
 # ---------------------------------------------------------------- results by class (school centres)

@@ -195,3 +195,27 @@ class RoleForm(forms.Form):
         choices=Membership.Role.choices,
         error_messages={"invalid_choice": _("Ce rôle n'existe pas."), "required": _("Veuillez choisir un rôle.")},
     )
+
+
+class ReferentForm(forms.Form):
+    """Pick the centre's "Référent Pix" among its members (a non-member is not a choice)."""
+
+    membership = forms.ModelChoiceField(
+        label=_("Référent Pix"),
+        queryset=Membership.objects.none(),
+        empty_label=_("Choisissez un membre"),
+        error_messages={
+            "required": _("Choisissez le membre de l'équipe à désigner comme référent."),
+            "invalid_choice": _("Le référent doit être un membre de l'équipe du centre."),
+        },
+    )
+
+    def __init__(self, *args, center, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["membership"]
+        field.queryset = (
+            Membership.objects.filter(center=center)
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name", "user__email")
+        )
+        field.label_from_instance = lambda m: f"{m.user.full_name or m.user.email} ({m.user.email})"

@@ -146,6 +146,8 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     center = models.ForeignKey(CertificationCenter, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rôle"), max_length=6, choices=Role.choices, default=Role.MEMBER)
+    # The centre's "Référent Pix" (one at most per centre): gets the results e-mail of every session.
+    is_referent = models.BooleanField(_("référent Pix"), default=False)
     created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
 
     class Meta:
@@ -155,6 +157,9 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "center"], name="accounts_membership_unique_user_center"),
             models.CheckConstraint(condition=Q(role__in=["ADMIN", "MEMBER"]), name="accounts_membership_role_valid"),
+            models.UniqueConstraint(
+                fields=["center"], condition=Q(is_referent=True), name="accounts_membership_one_referent_per_center"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -233,6 +233,15 @@ def membership_remove(*, membership: Membership, by: User) -> None:
                     "nommez d'abord un autre administrateur."
                 ),
             )
+        if membership.is_referent:
+            raise DomainError(
+                "referent_member",
+                _(
+                    "%(name)s est le référent Pix du centre : désignez d'abord un autre référent "
+                    "(« Changer de référent ») avant de le retirer de l'équipe."
+                )
+                % {"name": membership.user.full_name or membership.user.email},
+            )
         email = membership.user.email
         role = membership.role
         membership.delete()
@@ -274,3 +283,34 @@ def user_choose_password(*, user: User, password: str) -> User:
         user.save(update_fields=["password", "must_change_password"])
         audit_record(action="user_choose_password", by=user)
     return user
+
+
+def center_designate_referent(*, center: CertificationCenter, membership: Membership, by: User) -> Membership:
+    """Make `membership` the centre's "Référent Pix" (the previous referent, if any, stops being one).
+
+    Refused: `by` is not an administrator of the centre, `membership` belongs to another centre.
+    Designating the current referent again changes nothing."""
+    with transaction.atomic():
+        center = _lock_center(center)
+        _ensure_admin(center, by)
+        membership = Membership.objects.select_for_update().select_related("user").filter(pk=membership.pk).first()
+        if membership is None or membership.center_id != center.pk:
+            raise DomainError("not_a_member", _("Le référent doit être un membre de l'équipe du centre."))
+        if membership.is_referent:
+            return membership
+        previous = Membership.objects.select_for_update().select_related("user").filter(center=center, is_referent=True)
+        previous_email = ""
+        for old in previous:
+            previous_email = old.user.email
+            old.is_referent = False
+            old.save(update_fields=["is_referent"])
+        membership.is_referent = True
+        membership.save(update_fields=["is_referent"])
+        audit_record(
+            action="center.referent_designate",
+            by=by,
+            center=center,
+            user_email=membership.user.email,
+            previous=previous_email,
+        )
+    return membership

@@ -13,24 +13,32 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pixcertif.accounts import services
-from pixcertif.accounts.forms import InviteForm, RoleForm
+from pixcertif.accounts.forms import InviteForm, ReferentForm, RoleForm
 from pixcertif.accounts.models import INVITATION_VALIDITY, Invitation, Membership
 from pixcertif.accounts.tenancy import center_required, get_for_center, switch_center
 from pixcertif.core.errors import DomainError
 
 
-def _render_team(request: HttpRequest, invite_form: InviteForm | None = None, status: int = 200) -> HttpResponse:
+def _render_team(
+    request: HttpRequest,
+    invite_form: InviteForm | None = None,
+    status: int = 200,
+    referent_form: ReferentForm | None = None,
+) -> HttpResponse:
     memberships = (
         Membership.objects.filter(center=request.center)
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
+    memberships = list(memberships)
     context = {
         "memberships": memberships,
         "is_admin": request.membership.is_admin,
         "role_choices": Membership.Role.choices,
+        "referent": next((m for m in memberships if m.is_referent), None),
     }
     if request.membership.is_admin:
+        context["referent_form"] = referent_form or ReferentForm(center=request.center)
         context["invite_form"] = invite_form or InviteForm()
         context["invitations"] = Invitation.objects.filter(
             center=request.center, status=Invitation.Status.PENDING
@@ -144,6 +152,28 @@ def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     return redirect("team:team")
 
 
+@require_POST
+@center_required(admin=True)
+def referent_designate(request: HttpRequest) -> HttpResponse:
+    """ "Désigner un référent" / "Changer de référent": one member of the team becomes the Référent Pix."""
+    form = ReferentForm(request.POST, center=request.center)
+    if not form.is_valid():
+        return _render_team(request, referent_form=form, status=400)
+    try:
+        membership = services.center_designate_referent(
+            center=request.center, membership=form.cleaned_data["membership"], by=request.user
+        )
+    except DomainError as error:
+        form.add_error("membership", error.message)
+        return _render_team(request, referent_form=form, status=400)
+    messages.success(
+        request,
+        _("%(name)s est maintenant le référent Pix du centre.")
+        % {"name": membership.user.full_name or membership.user.email},
+    )
+    return redirect("team:team")
+
+
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The link of the invitation e-mail: log in or create an account, then join the centre."""
@@ -186,4 +216,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def documentation(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/documentation.html", {"contact_email": settings.CONTACT_EMAIL})
+    from sessions_app.documents import ACCEPTED_ID_DOCUMENTS
+
+    context = {"contact_email": settings.CONTACT_EMAIL, "id_documents": ACCEPTED_ID_DOCUMENTS}
+    return render(request, "accounts/documentation.html", context)

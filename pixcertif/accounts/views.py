@@ -11,9 +11,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pixcertif import throttle
 from pixcertif.accounts import services
 from pixcertif.accounts.forms import ChoosePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
 from pixcertif.accounts.tenancy import memberships_of, switch_center
+
+# django-axes locks an (account, address) pair after 5 failures; this is the ceiling per address
+# across accounts (one address spraying many accounts), loose enough for a school behind one NAT.
+LOGIN_GUARD = throttle.Guard("login", per_account=None, per_address=200)
 
 
 def safe_next(request: HttpRequest, default: str = "") -> str:
@@ -45,6 +50,16 @@ class LoginView(auth_views.LoginView):
 
     def get_success_url(self) -> str:
         return safe_next(self.request) or landing_url(self.request.user)
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if LOGIN_GUARD.is_blocked(request):
+            return render(request, "accounts/lockout.html", {"from_network": True}, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        if form.has_error("__all__", "invalid_login"):
+            LOGIN_GUARD.record_failure(self.request)
+        return super().form_invalid(form)
 
 
 @require_POST

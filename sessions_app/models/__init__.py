@@ -7,7 +7,11 @@ from sessions_app.models.certification import (
     Challenge,
     ChallengeType,
     IssueReport,
+    IssueReportSource,
     JuryStatus,
+    LiveAlert,
+    LiveAlertOutcome,
+    LiveAlertStatus,
 )
 from sessions_app.models.mass_import import SessionImport
 from sessions_app.models.session import CENTER_STATUS_LABELS, Session, SessionStatus
@@ -24,7 +28,11 @@ __all__ = [
     "Challenge",
     "ChallengeType",
     "IssueReport",
+    "IssueReportSource",
     "JuryStatus",
+    "LiveAlert",
+    "LiveAlertOutcome",
+    "LiveAlertStatus",
     "Session",
     "SessionImport",
     "SessionStatus",

@@ -102,6 +102,8 @@ class Candidate(models.Model):
     linked_at = models.DateTimeField(_("a rejoint la session le"), null=True, blank=True)
     # Ticked by the invigilator; consumed by each start or resume.
     authorized_to_start = models.BooleanField(_("présence confirmée / autorisé à commencer"), default=False)
+    # When that authorisation was given: it is valid CERTIFICATION_CLOCK["AUTHORISATION_VALIDITY"].
+    authorized_at = models.DateTimeField(_("autorisé le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -126,6 +128,10 @@ class Candidate(models.Model):
                 name="sessions_app_candidate_extra_time_range",
             ),
             models.CheckConstraint(condition=Q(sex__in=["", "M", "F"]), name="sessions_app_candidate_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(authorized_to_start=False) | Q(authorized_at__isnull=False),
+                name="sessions_app_candidate_authorisation_has_time",
+            ),
             models.CheckConstraint(
                 condition=Q(billing_mode__in=["", *BillingMode.values]),
                 name="sessions_app_candidate_billing_mode_valid",

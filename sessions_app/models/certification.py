@@ -91,6 +91,9 @@ class Certification(models.Model):
     abort_reason = models.CharField(_("raison de l'abandon"), max_length=10, choices=AbortReason.choices, blank=True)
     # Random seed the test was drawn with (reproducible).
     seed = models.BigIntegerField(default=0)
+    # Last heartbeat of the test page (written at most every HEARTBEAT_WRITE_EVERY). Null: this
+    # test's page never pinged (no JavaScript), so leaving it cannot be detected.
+    last_seen_at = models.DateTimeField(_("page du test vue le"), null=True, blank=True)
 
     # Jury and results.
     jury_status = models.CharField(
@@ -187,14 +190,24 @@ class CertificationChallenge(models.Model):
         return self.index + 1
 
 
+class IssueReportSource(models.TextChoices):
+    FINALISATION = "finalisation", _("Saisi à la finalisation")
+    INVIGILATOR = "invigilator", _("Saisi pendant la session")
+    LIVE_ALERT = "live_alert", _("Signalement en direct du candidat")
+
+
 class IssueReport(models.Model):
-    """A "signalement" made at finalisation, resolved automatically or by the jury."""
+    """A "signalement": made at finalisation, or during the session (by the invigilator on the
+    phone, or a validated live alert of the candidate); resolved automatically or by the jury."""
 
     certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="issue_reports")
     code = models.CharField(_("code"), max_length=3)  # C1…C8, E1…E12 (see finalisation.categories)
     category = models.CharField(_("catégorie"), max_length=40)
     question_number = models.PositiveSmallIntegerField(_("n° de question"), null=True, blank=True)
     description = models.TextField(_("détails"), max_length=500, blank=True)
+    source = models.CharField(
+        _("origine"), max_length=12, choices=IssueReportSource.choices, default=IssueReportSource.FINALISATION
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -210,6 +223,12 @@ class IssueReport(models.Model):
         verbose_name = _("signalement")
         verbose_name_plural = _("signalements")
         ordering = ["certification", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=[s.value for s in IssueReportSource]),
+                name="sessions_app_issuereport_source_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.certification}"
@@ -217,3 +236,78 @@ class IssueReport(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.resolved_at is not None
+
+    @property
+    def entered_during_session(self) -> bool:
+        """ "saisi pendant la session": logged on the invigilator's phone or a validated live alert."""
+        return self.source != IssueReportSource.FINALISATION
+
+
+class LiveAlertStatus(models.TextChoices):
+    OPEN = "open", _("En cours")
+    VALIDATED = "validated", _("Validé")
+    REFUSED = "refused", _("Refusé")
+
+
+class LiveAlertOutcome(models.TextChoices):
+    NONE = "", _("—")
+    REPLACED = "replaced", _("Question remplacée")
+    NEUTRALIZED = "neutralized", _("Question neutralisée")
+
+
+class LiveAlert(models.Model):
+    """A "signalement en direct": the candidate reports a problem on the current question; an
+    invigilator validates it (issue report + replacement question or neutralisation) or refuses it.
+    At most one open alert per certification (a database rule)."""
+
+    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="live_alerts")
+    question_index = models.PositiveSmallIntegerField(_("position de la question"))  # 0-based
+    # The question shown when the alert was raised (a replacement changes the position's question).
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(_("catégorie choisie par le candidat"), max_length=3)
+    status = models.CharField(_("état"), max_length=10, choices=LiveAlertStatus.choices, default=LiveAlertStatus.OPEN)
+    created_at = models.DateTimeField(_("signalé le"))
+    handled_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The sub-category the invigilator validated (may differ from the candidate's choice).
+    handled_code = models.CharField(_("catégorie validée"), max_length=3, blank=True)
+    outcome = models.CharField(_("suite donnée"), max_length=12, choices=LiveAlertOutcome.choices, blank=True)
+    replacement = models.ForeignKey(
+        Challenge, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("remplacée par")
+    )
+    issue_report = models.OneToOneField(
+        IssueReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="live_alert"
+    )
+
+    class Meta:
+        verbose_name = _("signalement en direct")
+        verbose_name_plural = _("signalements en direct")
+        ordering = ["certification", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in LiveAlertStatus]), name="sessions_app_livealert_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=[o.value for o in LiveAlertOutcome]),
+                name="sessions_app_livealert_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(handled_at__isnull=False), name="sessions_app_livealert_handled_has_time"
+            ),
+            models.UniqueConstraint(
+                fields=["certification"], condition=Q(status="open"), name="sessions_app_livealert_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} Q{self.question_number} — {self.certification}"
+
+    @property
+    def question_number(self) -> int:
+        return self.question_index + 1
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == LiveAlertStatus.OPEN

@@ -20,11 +20,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
+from sessions_app import clock
 from sessions_app.answers import MAX_ANSWER_LENGTH, is_correct
 from sessions_app.competences import COMPETENCE_CODES, is_certifiable
 from sessions_app.models import (
@@ -34,6 +36,8 @@ from sessions_app.models import (
     CertificationChallenge,
     CertificationState,
     Challenge,
+    LiveAlert,
+    LiveAlertStatus,
     Session,
 )
 from sessions_app.normalize import normalize_name
@@ -70,12 +74,22 @@ def candidate_set_presence(*, candidate: Candidate, present: bool, by: Any) -> C
                 "candidate_already_started",
                 _("Ce candidat a déjà commencé son test : sa présence ne peut plus être décochée."),
             )
-        if candidate.authorized_to_start == present:
+        now = timezone.now()
+        if present:
+            _ensure_first_start_possible(candidate.session, now, invigilator=True)
+        expired = present and clock.is_authorisation_expired(candidate.authorized_at, now)
+        if candidate.authorized_to_start == present and not expired:
             return candidate
+        renewed = candidate.authorized_to_start and expired
         candidate.authorized_to_start = present
-        candidate.save(update_fields=["authorized_to_start"])
+        candidate.authorized_at = now if present else None
+        candidate.save(update_fields=["authorized_to_start", "authorized_at"])
         audit_record(
-            action="candidate.presence_confirmed" if present else "candidate.presence_cancelled",
+            action=(
+                ("candidate.presence_renewed" if renewed else "candidate.presence_confirmed")
+                if present
+                else "candidate.presence_cancelled"
+            ),
             by=by,
             session=candidate.session,
             candidate=candidate,
@@ -94,11 +108,28 @@ def candidate_authorize_resume(*, candidate: Candidate, by: Any) -> Candidate:
             raise DomainError("not_started", _("Ce candidat n'a pas encore commencé son test."))
         if certification.is_finished:
             raise DomainError("test_finished", _("Le test de ce candidat est terminé : il ne peut pas être repris."))
-        if candidate.authorized_to_start:
+        now = timezone.now()
+        if now >= clock.resume_deadline(certification.started_at):
+            raise DomainError(
+                "resume_deadline_passed",
+                _(
+                    "Délai expiré : le test de ce candidat a commencé il y a plus de 24 heures, il ne peut plus "
+                    "être repris. Vous pouvez seulement terminer son test."
+                ),
+            )
+        expired = clock.is_authorisation_expired(candidate.authorized_at, now)
+        if candidate.authorized_to_start and not expired:
             return candidate
+        renewed = candidate.authorized_to_start
         candidate.authorized_to_start = True
-        candidate.save(update_fields=["authorized_to_start"])
-        audit_record(action="candidate.resume_authorized", by=by, session=candidate.session, candidate=candidate)
+        candidate.authorized_at = now
+        candidate.save(update_fields=["authorized_to_start", "authorized_at"])
+        audit_record(
+            action="candidate.resume_renewed" if renewed else "candidate.resume_authorized",
+            by=by,
+            session=candidate.session,
+            candidate=candidate,
+        )
         session_touch(candidate.session)
         return candidate
 
@@ -122,6 +153,89 @@ def certification_end_by_invigilator(*, candidate: Candidate, by: Any) -> Certif
         audit_record(action="certification.ended_by_invigilator", by=by, session=candidate.session, candidate=candidate)
         session_touch(candidate.session)
         return certification
+
+
+# ---------------------------------------------------------------- clock rules
+
+
+def start_window_message(session: Session, now: Any = None) -> str:
+    """Why a first start is refused today ("" when the session's date and time allow it)."""
+    now = now or timezone.now()
+    opens, closes = clock.start_window(session.date, session.time)
+    if opens <= now < closes:
+        return ""
+    values = {
+        "date": date_format(session.date, "d/m/Y"),
+        "time": session.time.strftime("%H:%M"),
+        "opens": timezone.localtime(opens).strftime("%H:%M"),
+    }
+    if now < opens and timezone.localdate(now) == session.date:
+        return (
+            _(
+                "Le test de cette session ne peut commencer qu'à partir de %(opens)s, une heure avant le début de la "
+                "session (%(time)s). Patientez et prévenez votre surveillant."
+            )
+            % values
+        )
+    return (
+        _(
+            "Cette session a lieu le %(date)s à %(time)s : son test ne peut commencer que ce jour-là, à partir de "
+            "%(opens)s. Vérifiez le numéro de session avec votre surveillant."
+        )
+        % values
+    )
+
+
+def _ensure_first_start_possible(session: Session, now: Any, *, invigilator: bool = False) -> None:
+    """The session's date and hour (candidate side), and 24 h after the session's first start."""
+    deadline = clock.first_start_deadline(session.started_at)
+    if deadline is not None and now >= deadline:
+        if invigilator:
+            raise DomainError(
+                "first_start_deadline_passed",
+                _(
+                    "Délai expiré : le premier test de cette session a commencé il y a plus de 24 heures, plus "
+                    "aucun candidat ne peut commencer son test."
+                ),
+            )
+        raise DomainError(
+            "first_start_deadline_passed",
+            _(
+                "Le premier test de cette session a commencé il y a plus de 24 heures : il n'est plus possible d'y "
+                "commencer un test. Prévenez votre surveillant."
+            ),
+        )
+    if invigilator:
+        return
+    message = start_window_message(session, now)
+    if message:
+        raise DomainError("wrong_day", message)
+
+
+def _ensure_can_resume(candidate: Candidate, certification: Certification, now: Any) -> None:
+    if now >= clock.resume_deadline(certification.started_at):
+        raise DomainError(
+            "resume_deadline_passed",
+            _(
+                "Votre test a commencé il y a plus de 24 heures : il ne peut plus être repris. Prévenez votre "
+                "surveillant."
+            ),
+        )
+    if not candidate.authorized_to_start:
+        raise DomainError("resume_not_authorized", RESUME_NEEDS_INVIGILATOR)
+    if clock.is_authorisation_expired(candidate.authorized_at, now):
+        raise DomainError(
+            "authorisation_expired",
+            _(
+                "L'autorisation de reprise donnée par votre surveillant a expiré (elle est valable 15 minutes). "
+                "Prévenez votre surveillant : il doit autoriser à nouveau la reprise de votre test."
+            ),
+        )
+
+
+RESUME_NEEDS_INVIGILATOR = gettext_lazy(
+    "Votre surveillant doit autoriser la reprise de votre test. Prévenez-le, puis saisissez à nouveau le code d'accès."
+)
 
 
 # ---------------------------------------------------------------- candidate side
@@ -178,7 +292,10 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
         certification = _certification_of(candidate)
         if certification is not None and certification.is_finished:
             raise DomainError("test_finished", _("Votre test de certification est terminé."))
-        if not candidate.authorized_to_start:
+        now = timezone.now()
+        if certification is not None:
+            _ensure_can_resume(candidate, certification, now)
+        elif not candidate.authorized_to_start:
             raise DomainError(
                 "not_authorized",
                 _(
@@ -186,7 +303,16 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
                     "pas encore commencer votre test de certification. Merci de prévenir votre surveillant."
                 ),
             )
-        now = timezone.now()
+        else:
+            _ensure_first_start_possible(session, now)
+            if clock.is_authorisation_expired(candidate.authorized_at, now):
+                raise DomainError(
+                    "authorisation_expired",
+                    _(
+                        "La confirmation de votre présence par votre surveillant a expiré (elle est valable "
+                        "15 minutes). Prévenez votre surveillant : il doit cocher à nouveau votre nom."
+                    ),
+                )
         if certification is None:
             profile = CandidateProfile.objects.filter(user=user).first()
             levels = profile.levels if profile else {}
@@ -220,8 +346,12 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
                 session.save(update_fields=["started_at"])
         else:
             action = "certification.resumed"
+            if certification.last_seen_at is not None:  # a new page: its heartbeat starts again
+                certification.last_seen_at = None
+                certification.save(update_fields=["last_seen_at"])
         candidate.authorized_to_start = False
-        candidate.save(update_fields=["authorized_to_start"])
+        candidate.authorized_at = None
+        candidate.save(update_fields=["authorized_to_start", "authorized_at"])
         audit_record(action=action, by=user, session=session, candidate=candidate)
         session_touch(session)
         return certification
@@ -330,6 +460,11 @@ def certification_answer(
                 "no_going_back", _("Vous avez déjà répondu à cette question : il n'est pas possible d'y revenir.")
             )
         _ensure_can_answer(certification)
+        if LiveAlert.objects.filter(certification=certification, status=LiveAlertStatus.OPEN).exists():
+            raise DomainError(
+                "alert_open",
+                _("Votre signalement est en cours de traitement : attendez la réponse de votre surveillant."),
+            )
         if index != certification.current_index:
             raise DomainError("invalid_index", _("Répondez d'abord à la question affichée."))
         now = timezone.now()

@@ -21,7 +21,13 @@ from pixcertif.core.errors import DomainError
 from sessions_app.competences import COMPETENCE_NAMES
 from sessions_app.forms.certifications import AccessCodeForm, AnswerForm, JoinForm
 from sessions_app.models import Candidate, CandidateProfile, Certification, CertificationChallenge
-from sessions_app.services.certification import candidate_join, certification_answer, certification_start
+from sessions_app.services.certification import (
+    RESUME_NEEDS_INVIGILATOR,
+    candidate_join,
+    certification_answer,
+    certification_start,
+    start_window_message,
+)
 
 ACCESS_KEY = "certifications_in_this_browser"
 # A whole class may share one address: the account is the tight limit, the address a loose one.
@@ -132,12 +138,16 @@ def start(request: HttpRequest, candidate_id: int) -> HttpResponse:
                     throttle.reset("certification-access-code", _keys(request)[0])
                     _remember(request, certification)
                     return redirect("certifications:test", certification_id=certification.pk)
+    resuming = certification is not None
     context = {
         "candidate": candidate,
         "session": session,
         "form": form,
-        "resuming": certification is not None,
+        "resuming": resuming,
         "not_certifiable": not_certifiable,
+        # Told before the code is typed: the wrong day or hour; a resume nobody authorised.
+        "clock_refusal": "" if resuming or session.is_locked_for_center else start_window_message(session),
+        "resume_refusal": RESUME_NEEDS_INVIGILATOR if resuming and not candidate.authorized_to_start else "",
     }
     return render(request, "certifications/start.html", context, status=status)
 
@@ -176,13 +186,7 @@ def test(request: HttpRequest, certification_id: int) -> HttpResponse:
     if certification.is_finished or session.is_locked_for_center:
         return render(request, "certifications/end.html", {"certification": certification, "session": session})
     if not _started_here(request, certification):
-        messages.warning(
-            request,
-            _(
-                "Pour reprendre votre test, demandez à votre surveillant d'autoriser la reprise, puis saisissez à "
-                "nouveau le code d'accès."
-            ),
-        )
+        # The start page, as a resume: "Votre surveillant doit autoriser la reprise de votre test".
         return redirect("certifications:start", candidate_id=certification.candidate_id)
     question = get_object_or_404(
         CertificationChallenge.objects.select_related("challenge"),

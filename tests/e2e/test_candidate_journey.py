@@ -104,8 +104,10 @@ def test_a_candidate_takes_a_whole_test_with_a_resume_on_another_computer(
         login(phone, EMAIL, next_url="/certifications")
         join_session(phone, candidate)
         expect(phone.get_by_role("heading", level=1)).to_have_text("Vous allez reprendre votre test de certification")
+        expect(phone.get_by_text("Votre surveillant doit autoriser la reprise de votre test")).to_be_visible()
         enter_code(phone, candidate)
-        expect(phone.get_by_text("Votre surveillant n'a pas confirmé votre présence")).to_be_visible()
+        expect(phone.get_by_text("Votre surveillant doit autoriser la reprise de votre test")).to_be_visible()
+        expect(phone.get_by_text("Votre surveillant n'a pas confirmé votre présence")).to_have_count(0)
         assert_accessible(phone)
 
         candidate_authorize_resume(candidate=candidate, by=None)  # "Autoriser la reprise du test"

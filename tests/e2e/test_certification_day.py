@@ -119,7 +119,7 @@ def test_a_whole_certification_day(school, live_server, browser, login, assert_a
     admin.get_by_label("Nom du site").fill("Collège Jean Moulin")
     admin.get_by_label("Nom de la salle").fill("Salle B12")
     admin.get_by_label("Date de début").fill(timezone.localdate().isoformat())
-    admin.get_by_label("Heure de début (heure locale)").fill("09:00")
+    admin.get_by_label("Heure de début (heure locale)").fill("00:00")  # tests start from 1 h before, on the date
     admin.get_by_label("Surveillant(s)").fill("Paul Surveillant")
     admin.get_by_role("button", name="Créer la session").click()
     session = Session.objects.get(center=school, room="Salle B12")

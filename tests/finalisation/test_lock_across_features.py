@@ -4,6 +4,7 @@ invigilator-side and candidate-side write is refused on the server and changes n
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from finalisation.services import session_finalise
 from invigilation.models import InvigilatorAccess
@@ -94,7 +95,7 @@ def test_starting_after_finalisation_is_refused(finalised, admin_user):
     waiting = finalised[3]
     user = UserFactory()
     CandidateProfile.objects.create(user=user, levels={"1.1": 2, "1.2": 2, "1.3": 2, "2.1": 2, "2.2": 2})
-    Candidate.objects.filter(pk=waiting.pk).update(user=user, authorized_to_start=True)
+    Candidate.objects.filter(pk=waiting.pk).update(user=user, authorized_to_start=True, authorized_at=timezone.now())
     with pytest.raises(DomainError) as error:
         certification_start(candidate=waiting, user=user)
     assert error.value.code == "session_finalized"

@@ -321,11 +321,21 @@ def test_the_code_of_an_unpublished_session_is_unknown(client, published, result
     assert "Aucune certification ne correspond" in body
 
 
-def test_verification_is_throttled_after_too_many_unknown_codes(client, published, results):
+def test_verification_is_throttled_after_too_many_unknown_codes(client, published, results, settings):
+    settings.THROTTLE_LIMITS = {"certificate-verification": {"per_address": 10}}
     for _ in range(10):
         client.post(VERIFY, {"code": "P-BCDFGHJK"})
-    body = client.post(VERIFY, {"code": results["lea"].verification_code}).content.decode()
+    response = client.post(VERIFY, {"code": results["lea"].verification_code})
+    body = response.content.decode()
+    assert response.status_code == 429
     assert "Trop de tentatives" in body and "Léa MARTIN" not in body
+
+
+def test_a_logged_in_visitor_is_throttled_per_account_after_ten_unknown_codes(client, published, results, staff):
+    client.force_login(staff)
+    for i in range(10):
+        client.post(VERIFY, {"code": "P-BCDFGHJK"}, REMOTE_ADDR=f"10.0.0.{i}")
+    assert client.post(VERIFY, {"code": "P-BCDFGHJK"}, REMOTE_ADDR="10.0.1.1").status_code == 429
 
 
 def test_the_verification_page_shows_the_form(client, db):

@@ -27,6 +27,8 @@ def at(minutes: float):
 
 def test_the_timeline_lists_every_event_in_order_with_who_did_it(session, bank, admin_user, staff_user_factory):
     staff = staff_user_factory()
+    session.date, session.time = T0.date(), dt.time(9, 0)  # tests start on the session's date only
+    session.save(update_fields=["date", "time"])
     invigilator = UserFactory(first_name="Paul", last_name="Surveillant")
     pupil = UserFactory(first_name="Léa", last_name="Martin")
     ProfileFactory(user=pupil, levels=certifiable_levels(level=1, count=5))

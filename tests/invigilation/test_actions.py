@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from pixcertif.core.models import AuditEvent
 from sessions_app.models import Certification, CertificationState
@@ -32,6 +33,7 @@ def test_ticking_without_javascript_redirects_to_the_page_with_a_message(invigil
 
 def test_unticking_without_javascript_posts_no_box_value(invigilator_client, candidate):
     candidate.authorized_to_start = True
+    candidate.authorized_at = timezone.now()
     candidate.save()
     invigilator_client.post(action_url("presence", candidate), {})
     candidate.refresh_from_db()

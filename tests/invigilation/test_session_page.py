@@ -26,6 +26,7 @@ def page(client, session, **query) -> str:
 
 def test_it_shows_the_session_header_an_invigilator_needs(invigilator_client, session):
     session.examiner = "Mme Dupont, M. Martin"
+    session.time = dt.time(9, 0)
     session.save()
     html = page(invigilator_client, session)
     assert f"Session {session.pk}" in html

@@ -72,7 +72,8 @@ def test_resuming_needs_a_new_authorisation_from_the_invigilator(candidate):
     certification_start(candidate=candidate, user=candidate.user)
     with pytest.raises(DomainError) as error:
         certification_start(candidate=candidate, user=candidate.user)
-    assert error.value.code == "not_authorized"
+    assert error.value.code == "resume_not_authorized"
+    assert "Votre surveillant doit autoriser la reprise de votre test" in error.value.message
     candidate_authorize_resume(candidate=candidate, by=None)
     certification_start(candidate=candidate, user=candidate.user)
     assert AuditEvent.objects.filter(action="certification.resumed").count() == 1
@@ -178,7 +179,9 @@ def test_another_browser_must_wait_for_the_invigilator_to_authorise_the_resume(c
     other_browser.force_login(candidate.user)
     response = other_browser.get(f"/certifications/{certification.pk}")
     assert response.url == start_url(candidate)
-    assert NOT_AUTHORIZED in text(post_code(other_browser, candidate))
+    refused = text(post_code(other_browser, candidate))
+    assert "Votre surveillant doit autoriser la reprise de votre test" in refused
+    assert NOT_AUTHORIZED not in refused  # a resume, not the first start's message about presence
     candidate_authorize_resume(candidate=candidate, by=None)
     response = post_code(other_browser, candidate)
     assert response.url == f"/certifications/{certification.pk}"

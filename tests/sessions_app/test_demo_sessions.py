@@ -11,7 +11,9 @@ def test_the_demo_creates_the_rooms_later_steps_look_for(db):
     b12 = Session.objects.get(room="Salle B12")
     assert b12.center.name == "Collège Jean Moulin"
     assert b12.date == timezone.localdate()
-    assert b12.time.strftime("%H:%M") == "09:00"
+    # 09:00, or the current hour when earlier (its tests may start only from an hour before).
+    expected = min(9, timezone.localtime().hour)
+    assert b12.time.strftime("%H:%M") == f"{expected:02d}:00"
     assert Session.objects.get(room="Salle informatique 2").date > timezone.localdate()
     pro = Session.objects.get(room="Salle 3")
     assert pro.center.name == "Centre de formation Numérique Pro"

@@ -25,6 +25,8 @@ def test_an_empty_centre_is_invited_to_create_its_first_session(center_admin_cli
 
 
 def test_the_list_shows_the_guides_columns_and_the_button_on_top(center_admin_client, session):
+    session.time = dt.time(9, 0)
+    session.save(update_fields=["time"])
     html = text(center_admin_client.get("/sessions/liste"))
     assert html.index("Créer une session +") < html.index("<table")
     for column in [
