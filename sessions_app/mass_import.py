@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pixcertif import exports
+from pixcertif import exports, imports
 from sessions_app import ods
 from sessions_app.ods import COLUMNS as CANDIDATE_COLUMNS
 from sessions_app.ods import Column, LineError, column_letter
@@ -39,7 +39,6 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FILE_LABEL = "5 Mo"
 MAX_COLUMNS = 64
 LENGTHS = {"address": 255, "room": 255, "examiner": 1000, "description": 2000}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TIME = re.compile(r"^(\d{1,2})[:hH](\d{2})(?::\d{2})?$")
 
 SESSION_COLUMNS: list[Column] = [
@@ -204,6 +203,15 @@ def _table_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
     yield from _csv_rows(data)
 
 
+def _control_character(text: str) -> str | None:
+    """A control character in a cell (an ODS's are marked when the file is opened: imports)."""
+    marked = imports.marked_control_character(text)
+    if marked is not None:
+        return marked
+    match = imports.CONTROL_CHARACTERS.search(text)
+    return match.group() if match else None
+
+
 def _formula_or_text(value: object) -> str | None:
     """The cell's text; None for a formula (an ODS formula, or text a spreadsheet would run)."""
     if value is ods._FORMULA:
@@ -293,10 +301,8 @@ def validate_file(data: bytes, *, center) -> Validation:
                 result.errors.append(
                     LineError(line, where(key), _("les formules ne sont pas acceptées : saisissez la valeur."))
                 )
-            elif _CONTROL.search(text):
-                result.errors.append(
-                    LineError(line, where(key), _("la case contient un caractère de contrôle invisible."))
-                )
+            elif (control := _control_character(text)) is not None:
+                result.errors.append(LineError(line, where(key), imports.control_character_message(control)))
                 text = None
             raw[key] = text
         session = _check_session(line, raw, where, result.errors)

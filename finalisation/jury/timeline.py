@@ -36,6 +36,12 @@ LABELS = {
     "candidate.presence_confirmed": _("Présence confirmée"),
     "candidate.presence_cancelled": _("Présence décochée"),
     "candidate.resume_authorized": _("Reprise du test autorisée"),
+    "candidate.resume_renewed": _("Autorisation de reprise renouvelée"),
+    "live_alert.opened": _("Signalement en direct par le candidat"),
+    "live_alert.validated": _("Signalement en direct validé par le surveillant"),
+    "live_alert.refused": _("Signalement en direct refusé par le surveillant"),
+    "issue_report.logged_by_invigilator": _("Incident saisi par le surveillant pendant la session"),
+    "issue_report.update": _("Signalement modifié"),
     "certification.started": _("Test commencé"),
     "certification.resumed": _("Test repris"),
     "certification.answered": _("Réponse"),
@@ -91,7 +97,13 @@ def _details(action: str, data: dict[str, Any]) -> str:
         return f"{changes} ({_('motif')} : {data.get('reason', '')})"
     if action == "jury.certificate_cancel":
         return f"{_('motif')} : {data.get('reason', '')}"
-    if action in ("issue_report.add", "issue_report.remove", "jury.issue_report_auto_resolved"):
+    if action in (
+        "issue_report.add",
+        "issue_report.remove",
+        "issue_report.update",
+        "issue_report.logged_by_invigilator",
+        "jury.issue_report_auto_resolved",
+    ):
         question = data.get("question_number")
         text = data.get("code", "")
         if question:
@@ -101,6 +113,8 @@ def _details(action: str, data: dict[str, Any]) -> str:
         return text
     if action == "jury.issue_report_resolve":
         return f"{data.get('code', '')} — {data.get('note', '')}"
+    if action.startswith("live_alert."):
+        return f"{_('question')} {data.get('question', '')}"
     if action in ("jury.challenge_neutralise", "jury.challenge_unneutralise"):
         return f"{_('question')} {data.get('question_number', '')}"
     if action == "jury.certification_scored":

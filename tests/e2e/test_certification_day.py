@@ -246,7 +246,7 @@ def test_a_whole_certification_day(school, live_server, browser, login, assert_a
     admin.goto(f"{base}/sessions/liste")
     expect(admin.get_by_role("row").filter(has_text="Salle B12")).to_contain_text("Résultats transmis par Pix")
     admin.goto(f"{base}/sessions/{session.pk}")
-    admin.get_by_role("link", name="Résultats", exact=True).click()
+    admin.get_by_role("navigation", name="Onglets de la session").get_by_role("link", name="Résultats").click()
     expect(admin.get_by_role("heading", name="Résultats (2)")).to_be_visible()
     ada_result = admin.get_by_role("row").filter(has_text="LOVELACE Ada")
     expect(ada_result).to_contain_text("Validée")

@@ -43,7 +43,7 @@ def test_the_jury_publishes_and_the_centre_reads_the_results(
     row = page.get_by_role("row").filter(has_text=str(finalised.pk))
     expect(row).to_contain_text("Résultats transmis par Pix")
     page.goto(f"{live_server.url}/sessions/{finalised.pk}")
-    page.get_by_role("link", name="Résultats", exact=True).click()
+    page.get_by_role("navigation", name="Onglets de la session").get_by_role("link", name="Résultats").click()
     expect(page.get_by_role("heading", name="Résultats (1)")).to_be_visible()
     results = page.get_by_role("row").filter(has_text="MARTIN Léa")
     expect(results).to_contain_text("Validée")

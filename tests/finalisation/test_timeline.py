@@ -139,3 +139,22 @@ def session_finalise_for(session):
     from tests.finalisation.builders import mark_finalised
 
     return mark_finalised(session)
+
+
+def test_a_live_alert_and_its_refusal_show_in_the_timeline(session, start_test):
+    from sessions_app.live_alerts import ALERT_CODES
+    from sessions_app.services.live_alerts import live_alert_open, live_alert_refuse
+
+    certification = start_test(session)
+    invigilator = UserFactory(first_name="Paul", last_name="Surveillant")
+    with at(1):
+        alert = live_alert_open(
+            certification=certification, user=certification.user, index=0, code=next(iter(ALERT_CODES))
+        )
+    with at(2):
+        live_alert_refuse(alert=alert, by=invigilator)
+    events = [e for e in certification_timeline(certification) if e.label.startswith("Signalement en direct")]
+    assert [(e.label, e.by, e.details) for e in events] == [
+        ("Signalement en direct par le candidat", certification.user.full_name, "question 1"),
+        ("Signalement en direct refusé par le surveillant", "Paul Surveillant", "question 1"),
+    ]

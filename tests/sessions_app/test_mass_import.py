@@ -18,6 +18,7 @@ from sessions_app import mass_import
 from sessions_app.models import Candidate, Session, SessionImport
 from sessions_app.services.mass_import import session_import_finalise, session_import_stage
 from tests.factories import CandidateFactory, CenterFactory, MembershipFactory, SessionFactory, UserFactory
+from tests.pixcertif.test_imports import rezipped
 from tests.sessions_app.document_helpers import ods_rows
 from tests.sessions_app.ods_helpers import Formula, make_ods
 
@@ -239,7 +240,16 @@ def test_formula_cells_are_refused_in_csv_and_ods(pro_center):
 
 def test_control_characters_are_refused(pro_center):
     assert errors_of(csv_file(line(room="Salle\x071")), pro_center) == [
-        "Ligne 2, colonne C « Nom de la salle » : la case contient un caractère de contrôle invisible."
+        "Ligne 2, colonne C « Nom de la salle » : caractère de contrôle interdit (U+0007) : retapez cette valeur "
+        "ou enregistrez le fichier à nouveau."
+    ]
+
+
+def test_a_control_character_in_an_ods_cell_is_refused_by_line_and_column(pro_center):
+    errors = errors_of(rezipped(ods_file(line(last_name="DuXrand")), b"DuXrand", b"Du\x00rand"), pro_center)
+    assert errors == [
+        "Ligne 2, colonne H « Nom de naissance » : caractère de contrôle interdit (U+0000) : retapez cette valeur "
+        "ou enregistrez le fichier à nouveau."
     ]
 
 
