@@ -49,6 +49,7 @@ test: $(DEV_STAMP) messages
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .

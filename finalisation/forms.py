@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from finalisation.categories import CATEGORIES, CODE_CHOICES, DETAILS_MAX_LENGTH, GROUPS
 from finalisation.models import AttachmentKind
 from finalisation.services import ATTACHMENT_MAX_SIZE, COMMENT_MAX_LENGTH
 from sessions_app.models import AbortReason
+from sessions_app.report_categories import CATEGORIES, CODE_CHOICES, DETAILS_MAX_LENGTH, GROUPS
 
 
 class IssueReportForm(forms.Form):

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from finalisation.categories import CATEGORIES, DETAILS_MAX_LENGTH
 from finalisation.jury.resolution import auto_resolve_reports
 from finalisation.models import AttachmentKind, SessionAttachment
+from finalisation.models.attachments import name_for_type
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.models import (
@@ -29,6 +29,7 @@ from sessions_app.models import (
     IssueReport,
     Session,
 )
+from sessions_app.report_categories import CATEGORIES, DETAILS_MAX_LENGTH
 from sessions_app.services.session_status import Move, apply_move, ensure_center_can_change, guard_move, session_lock
 from sessions_app.services.sessions import session_touch
 
@@ -300,7 +301,10 @@ def attachment_add(*, session: Session, kind: str, upload: UploadedFile, by: Any
         raise DomainError(
             "attachment_type", _("Ce fichier n'est ni un PDF, ni une image JPEG ou PNG : il ne peut pas être joint.")
         )
-    original_name = (upload.name or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+    # Kept under the extension of what it is (a PDF sent as `x.html` is `x.pdf`), never the sender's.
+    original_name = name_for_type(
+        (upload.name or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:250], content_type
+    )
     with transaction.atomic():
         session = _lock_open_session(session.pk)
         if SessionAttachment.objects.filter(session=session).count() >= ATTACHMENTS_MAX_PER_SESSION:

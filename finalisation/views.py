@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from finalisation import services
-from finalisation.categories import GROUPS, label_for
 from finalisation.forms import AbortReasonForm, AttachmentForm, FinalisationInfoForm, IssueReportForm
 from finalisation.models import SessionAttachment
 from pixcertif import downloads
 from pixcertif.accounts.tenancy import center_required, get_for_center
 from pixcertif.core.errors import DomainError
 from sessions_app.models import Certification, IssueReport, Session
+from sessions_app.report_categories import GROUPS, label_for
 from sessions_app.selectors import session_for_center
 
 # Which form field a service refusal belongs to.
@@ -367,7 +367,7 @@ def _serve(attachment: SessionAttachment) -> HttpResponse:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return downloads.attachment(attachment.original_name, handle, attachment.content_type)
+    return downloads.attachment(attachment.download_name, handle, attachment.content_type)
 
 
 @center_required

@@ -12,12 +12,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from finalisation.categories import CATEGORIES, DETAILS_MAX_LENGTH
 from invigilation.forms import parse_session_number
 from invigilation.models import InvigilatorAccess
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.models import Candidate, Certification, IssueReport, IssueReportSource, Session
+from sessions_app.report_categories import CATEGORIES, DETAILS_MAX_LENGTH
 from sessions_app.services.session_status import ensure_center_can_change, session_lock
 from sessions_app.services.sessions import session_touch
 

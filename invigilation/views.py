@@ -24,7 +24,8 @@ from invigilation.forms import EntryForm
 from invigilation.models import has_invigilator_access
 from invigilation.rows import render_rows
 from invigilation.services import invigilator_access_grant, invigilator_access_refused
-from pixcertif import downloads, throttle
+from pixcertif import downloads
+from pixcertif.accounts import throttle
 from pixcertif.accounts.tenancy import current_center
 from pixcertif.core.errors import DomainError
 from sessions_app import documents

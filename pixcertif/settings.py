@@ -160,8 +160,8 @@ AXES_RESET_ON_SUCCESS = True
 # The client's address, read the same way by axes and by every other throttle: behind
 # PROXY_COUNT reverse proxies, the PROXY_COUNT-th X-Forwarded-For entry from the right.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "pixcertif.throttle.axes_client_ip"
-# Limits of the other throttles (pixcertif.throttle.Guard), per 15 minutes; defaults in the code:
+AXES_CLIENT_IP_CALLABLE = "pixcertif.accounts.throttle.axes_client_ip"
+# Limits of the other throttles (pixcertif.accounts.throttle.Guard), per 15 minutes; defaults in the code:
 # e.g. {"invigilator-entry": {"per_account": 10, "per_address": 300}, "login": {"per_address": 200}}.
 THROTTLE_LIMITS: dict[str, dict[str, int]] = {}
 

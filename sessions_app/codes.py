@@ -1,4 +1,4 @@
-"""Session codes, drawn from a cryptographically secure generator (`secrets`), never `random`."""
+"""Session and certificate codes, drawn from a cryptographically secure generator (`secrets`), never `random`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ ACCESS_CODE_DIGITS = "2346789"
 PASSWORD_ALPHABET = "2346789BCDFGHJKMPQRTVWXY"
 PASSWORD_LENGTH = 5
 PASSWORD_PREFIX = "C-"
+# A certificate's verification code: "P-" + 8 characters without ambiguous ones (no 0/O, 1/I/L, 5/S…).
+VERIFICATION_PREFIX = "P-"
+VERIFICATION_ALPHABET = "2346789BCDFGHJKMPQRTVWXY"
+VERIFICATION_LENGTH = 8
 
 ACCESS_CODE_RE = re.compile(rf"^[{ACCESS_CODE_LETTERS}]{{4}}[{ACCESS_CODE_DIGITS}]{{2}}$")
 PASSWORD_RE = re.compile(rf"^[{PASSWORD_ALPHABET}]{{{PASSWORD_LENGTH}}}$")
@@ -25,6 +29,11 @@ def generate_access_code() -> str:
 def generate_invigilator_password() -> str:
     """5 characters; shown with the C- prefix (C-24WB4). Stored without it."""
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+
+
+def generate_verification_code() -> str:
+    """ "P-" + 8 characters, e.g. P-7KQ2MXBD (drawn at publication, `finalisation.jury.services`)."""
+    return VERIFICATION_PREFIX + "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_LENGTH))
 
 
 def normalize_access_code(value: str) -> str:

@@ -14,9 +14,10 @@ from pixcertif.accounts.management.commands.seed_demo import PRO_NAME, SCHOOL_NA
 from pixcertif.accounts.models import CertificationCenter, User
 from pixcertif.core.errors import DomainError
 from sessions_app.competences import COMPETENCE_CODES
+from sessions_app.enrolment_rules import CandidateData
 from sessions_app.models import CandidateProfile, Session, Student
 from sessions_app.normalize import identity_key
-from sessions_app.services.enrolment import CandidateData, candidate_add, candidate_update, students_enrol
+from sessions_app.services.enrolment import candidate_add, candidate_update, students_enrol
 
 SCHOOL_ROOM = "Salle B12"
 PRO_ROOM = "Salle 3"

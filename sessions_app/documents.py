@@ -24,6 +24,7 @@ from odf.table import Table, TableColumn, TableRow
 from weasyprint import HTML
 
 from pixcertif import exports
+from pixcertif.core.id_documents import ACCEPTED_ID_DOCUMENTS
 from sessions_app.models import BillingMode, Candidate, IssueReport, IssueReportSource, Session
 from sessions_app.normalize import normalize_name
 
@@ -365,13 +366,6 @@ def student_accounts_pdf(*, center_name: str, lines: list, title: str) -> tuple[
 
 # ---- the day's documents: candidate notice, instructions to read, fraud report --------------
 
-# The FAQ's list ("Quelles pièces d'identités sont acceptées pour une session de certification ?").
-ACCEPTED_ID_DOCUMENTS = [
-    gettext_lazy("carte d'identité"),
-    gettext_lazy("passeport"),
-    gettext_lazy("permis de conduire"),
-    gettext_lazy("titre ou carte de séjour"),
-]
 CERTIFICATIONS_PATH = "/certifications"
 
 

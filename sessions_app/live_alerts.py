@@ -1,13 +1,13 @@
 """What a candidate may report on a question ("Signaler un problème avec la question"): the
 E categories of the incident report, worded for a pupil. The codes are those of
-`finalisation.categories` (E1–E12 without the retired E6, E7); a test keeps both tables in step."""
+`sessions_app.report_categories` (E1–E12 without the retired E6, E7); a test keeps both tables in step."""
 
 from __future__ import annotations
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# IssueReport.category of every question report (the group of finalisation.categories).
+# IssueReport.category of every question report (the group of sessions_app.report_categories).
 QUESTION_GROUP = "E1-E12"
 
 PUPIL_LABELS: dict[str, str | Promise] = {

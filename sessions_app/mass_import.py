@@ -29,9 +29,9 @@ from django.utils.translation import ngettext
 
 from pixcertif import exports, imports
 from sessions_app import ods
+from sessions_app.enrolment_rules import CandidateData
 from sessions_app.ods import COLUMNS as CANDIDATE_COLUMNS
 from sessions_app.ods import Column, LineError, column_letter
-from sessions_app.services.enrolment import CandidateData
 
 MAX_LINES = 10_000
 MAX_LINES_LABEL = "10 000"

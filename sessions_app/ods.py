@@ -23,7 +23,8 @@ from odf.style import ParagraphProperties, Style, TableColumnProperties, TextPro
 from odf.table import Table, TableColumn, TableRow
 
 from pixcertif import exports, imports
-from sessions_app.forms.enrolment import (
+from sessions_app.enrolment_rules import (
+    CandidateData,
     RuleError,
     billing_errors,
     birth_date_error,
@@ -39,7 +40,6 @@ from sessions_app.forms.enrolment import (
 from sessions_app.models import BillingMode, Candidate, Session
 from sessions_app.models.candidate import PREPAYMENT_CODE_MAX_LENGTH
 from sessions_app.normalize import normalize_name
-from sessions_app.services.enrolment import CandidateData
 
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 MAX_LINES = 5000

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from pixcertif import imports
-from sessions_app.forms.enrolment import RuleError, birth_date_error, parse_date
+from sessions_app.enrolment_rules import RuleError, StudentData, birth_date_error, parse_date
 from sessions_app.normalize import normalize_name
-from sessions_app.services.enrolment import StudentData
 
 MAX_LINES = 10_000
 COLUMNS: list[tuple[str, str, bool]] = [

@@ -9,7 +9,6 @@ guard live in `sessions_app.services.session_status`.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Any
 
@@ -21,6 +20,7 @@ from finalisation.jury.scoring import certification_score, session_score
 from finalisation.results.recipients import send_recipient_emails, send_referent_email
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
+from sessions_app.codes import generate_verification_code
 from sessions_app.models import (
     Candidate,
     Certification,
@@ -33,18 +33,10 @@ from sessions_app.models import (
 from sessions_app.normalize import identity_key
 from sessions_app.services.session_status import Move, apply_move, ensure_in_jury_hands, guard_move, session_lock
 
-VERIFICATION_PREFIX = "P-"
-VERIFICATION_ALPHABET = "2346789BCDFGHJKMPQRTVWXY"
-VERIFICATION_LENGTH = 8
 COMMENT_MAX_LENGTH = 2000
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def generate_verification_code() -> str:
-    """ "P-" + 8 characters without ambiguous ones (no 0/O, 1/I/L, 5/S…), e.g. P-7KQ2MXBD."""
-    return VERIFICATION_PREFIX + "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_LENGTH))
 
 
 def _lock_certification(certification_id: int) -> tuple[Certification, Session]:

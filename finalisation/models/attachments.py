@@ -19,6 +19,16 @@ class AttachmentKind(models.TextChoices):
     SCREENSHOT = "screenshot", _("Capture d'écran")
 
 
+def name_for_type(name: str, content_type: str) -> str:
+    """`name` with the extension of the type detected from the content: `x.html` holding a PDF is `x.pdf`.
+
+    A browser or a desktop opens a download by its extension: it must say what the file is."""
+    stem, dot, _extension = name.rpartition(".")
+    if not dot or not stem:  # no extension ("scan"), or a dot file (".pdf")
+        stem = name
+    return stem + EXTENSIONS.get(content_type, "")
+
+
 def attachment_path(instance: SessionAttachment, filename: str) -> str:
     """A private, unguessable path under MEDIA_ROOT; the original name is kept in the row only."""
     extension = EXTENSIONS.get(instance.content_type, "")
@@ -57,3 +67,7 @@ class SessionAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.original_name}"
+
+    @property
+    def download_name(self) -> str:
+        return name_for_type(self.original_name, self.content_type)

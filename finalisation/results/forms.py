@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from finalisation.jury.services import VERIFICATION_LENGTH, VERIFICATION_PREFIX
+from sessions_app.codes import VERIFICATION_LENGTH, VERIFICATION_PREFIX
 
 # The shape a person recognises: 8 letters or digits. A well-shaped code made of characters Pix never
 # uses (P-ZZZZZZZZ) is simply unknown; only a code of another shape gets the description below.

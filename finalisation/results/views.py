@@ -28,7 +28,8 @@ from finalisation.results.classes import (
 )
 from finalisation.results.forms import ClassResultsFilterForm, VerificationForm
 from finalisation.results.rows import ResultRow, published_certifications, results_csv, session_results
-from pixcertif import downloads, throttle
+from pixcertif import downloads
+from pixcertif.accounts import throttle
 from pixcertif.accounts.tenancy import center_required
 from pixcertif.core.audit import audit_record
 from sessions_app.competences import COMPETENCES

@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from pixcertif.accounts.models import CertificationCenter, Invitation, Membership, User
+from pixcertif.core.models import AuditEvent
 
 
 class MembershipInline(admin.TabularInline):
@@ -27,6 +28,30 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1", "password2")}),
     )
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """An account named in the audit trail is deactivated, never deleted (the trail keeps its label)."""
+        if obj is not None and AuditEvent.objects.filter(actor=obj).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one by one, where the trail allows it
+        return actions
+
+    @admin.action(description=_("Désactiver les comptes sélectionnés"), permissions=["change"])
+    def deactivate(self, request, queryset) -> None:
+        from pixcertif.core.audit import audit_record
+
+        count = 0
+        for user in queryset.filter(is_active=True):
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            audit_record(action="user.deactivate", by=request.user, user=user.pk)
+            count += 1
+        self.message_user(request, _("%(n)s compte(s) désactivé(s).") % {"n": count}, messages.SUCCESS)
 
 
 @admin.register(CertificationCenter)

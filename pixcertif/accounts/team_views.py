@@ -17,6 +17,7 @@ from pixcertif.accounts.forms import InviteForm, ReferentForm, RoleForm
 from pixcertif.accounts.models import INVITATION_VALIDITY, Invitation, Membership
 from pixcertif.accounts.tenancy import center_required, get_for_center, switch_center
 from pixcertif.core.errors import DomainError
+from pixcertif.core.id_documents import ACCEPTED_ID_DOCUMENTS
 
 
 def _render_team(
@@ -216,7 +217,5 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def documentation(request: HttpRequest) -> HttpResponse:
-    from sessions_app.documents import ACCEPTED_ID_DOCUMENTS
-
     context = {"contact_email": settings.CONTACT_EMAIL, "id_documents": ACCEPTED_ID_DOCUMENTS}
     return render(request, "accounts/documentation.html", context)

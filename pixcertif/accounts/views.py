@@ -11,8 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pixcertif import throttle
-from pixcertif.accounts import services
+from pixcertif.accounts import services, throttle
 from pixcertif.accounts.forms import ChoosePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
 from pixcertif.accounts.tenancy import memberships_of, switch_center
 

@@ -1,10 +1,23 @@
-"""The audit trail: every service records who did what, when."""
+"""The audit trail: every service records who did what, when, as the next link of a hash chain."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
+
+from pixcertif.core import chain
 from pixcertif.core.models import AuditEvent
+
+
+def actor_label(user: Any) -> str:
+    """The actor as the trail keeps them: name and e-mail at the time (the account may change later)."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    name = (user.get_full_name() or "").strip()
+    login = user.email or getattr(user, "username", "") or f"compte n° {user.pk}"
+    return f"{name} <{login}>" if name else login
 
 
 def audit_record(
@@ -18,11 +31,28 @@ def audit_record(
 ) -> AuditEvent:
     actor = by if getattr(by, "is_authenticated", False) else None
     center_id = session.center_id if center is None and session is not None else getattr(center, "pk", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        at=timezone.now(),
         actor=actor,
+        actor_label=actor_label(actor),
         action=action,
         center_id=center_id,
         session_id_ref=getattr(session, "pk", None),
         candidate_id_ref=getattr(candidate, "pk", None),
-        data=data,
+        data=chain.canonical_data(data),
     )
+    with transaction.atomic():
+        chain.lock_for_append()
+        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        event.prev_hash = last or ""
+        event.hash = chain.row_hash(
+            prev_hash=event.prev_hash,
+            at=event.at,
+            action=event.action,
+            actor_label=event.actor_label,
+            session_id_ref=event.session_id_ref,
+            candidate_id_ref=event.candidate_id_ref,
+            data=event.data,
+        )
+        event.save(force_insert=True)
+    return event

@@ -201,7 +201,7 @@ class IssueReport(models.Model):
     phone, or a validated live alert of the candidate); resolved automatically or by the jury."""
 
     certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="issue_reports")
-    code = models.CharField(_("code"), max_length=3)  # C1…C8, E1…E12 (see finalisation.categories)
+    code = models.CharField(_("code"), max_length=3)  # C1…C8, E1…E12 (see sessions_app.report_categories)
     category = models.CharField(_("catégorie"), max_length=40)
     question_number = models.PositiveSmallIntegerField(_("n° de question"), null=True, blank=True)
     description = models.TextField(_("détails"), max_length=500, blank=True)

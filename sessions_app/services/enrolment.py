@@ -8,7 +8,7 @@ writes, records an audit row and bumps the session's `changed_at` (the invigilat
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from datetime import date
 from typing import Any
 
@@ -19,63 +19,18 @@ from django.utils.translation import gettext_lazy
 from pixcertif.accounts.models import CertificationCenter
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
+from sessions_app.enrolment_rules import PREPAYMENT_CODE_REQUIRED_MESSAGE, CandidateData, StudentData
 from sessions_app.models import BillingMode, Candidate, Session, Student
 from sessions_app.models.candidate import PREPAYMENT_CODE_MAX_LENGTH
-from sessions_app.normalize import identity_key
 from sessions_app.services.session_status import session_lock
 from sessions_app.services.sessions import ensure_not_started, session_touch
 
 ENROLMENT_CLOSED_MESSAGE = gettext_lazy(
     "La session a déjà débuté : il n'est plus possible d'ajouter, de modifier ou de supprimer des candidats."
 )
-PREPAYMENT_CODE_REQUIRED_MESSAGE = gettext_lazy(
-    "Le code de prépaiement est obligatoire pour une tarification « Prépayée »."
-)
 DUPLICATE_MESSAGE = gettext_lazy(
     "Un candidat avec les mêmes nom de naissance, prénom et date de naissance est déjà inscrit à cette session."
 )
-
-
-@dataclass(frozen=True)
-class CandidateData:
-    """A candidate's fields, validated and converted (by a form or an import)."""
-
-    last_name: str
-    first_name: str
-    birth_date: date
-    sex: str = ""
-    birth_city: str = ""
-    birth_postal_code: str = ""
-    birth_insee_code: str = ""
-    birth_country: str = ""
-    external_id: str = ""
-    email: str = ""
-    result_recipient_email: str = ""
-    extra_time_percentage: int | None = None
-    billing_mode: str = ""
-    prepayment_code: str = ""
-    needs_adjustment: bool = False
-
-    @property
-    def identity_key(self) -> str:
-        return identity_key(self.first_name, self.last_name)
-
-    @classmethod
-    def of(cls, candidate: Candidate) -> CandidateData:
-        return cls(**{f.name: getattr(candidate, f.name) for f in fields(cls)})
-
-
-@dataclass(frozen=True)
-class StudentData:
-    """One line of a school roster file."""
-
-    division: str
-    last_name: str
-    first_name: str
-    birth_date: date
-    birth_city: str
-    birth_country: str
-    ine: str
 
 
 def _lock_session(session: Session) -> Session:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pixcertif import throttle
+from pixcertif.accounts import throttle
 from pixcertif.core.errors import DomainError
 from sessions_app.competences import COMPETENCE_NAMES
 from sessions_app.forms.certifications import AccessCodeForm, AnswerForm, JoinForm

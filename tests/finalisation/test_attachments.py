@@ -177,3 +177,30 @@ def test_it_refuses_more_than_30_attachments_per_session(session, admin_user):
         attachment_add(session=session, kind="screenshot", upload=upload("encore.png", PNG), by=admin_user)
     assert error.value.code == "too_many_attachments"
     assert SessionAttachment.objects.count() == 30
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("x.html", PDF, "x.pdf"),
+        ("scan", PDF, "scan.pdf"),
+        ("photo.PDF", JPEG, "photo.jpg"),
+        ("feuille.pdf.exe", PNG, "feuille.pdf.png"),
+        ("PV.JPEG", JPEG, "PV.jpg"),
+    ],
+)
+def test_a_scan_is_stored_and_downloaded_under_a_name_of_its_detected_type(
+    center_member_client, session, admin_user, name, content, expected
+):
+    attachment = attachment_add(session=session, kind="attendance_sheet", upload=upload(name, content), by=admin_user)
+    assert attachment.original_name == expected
+    assert Path(attachment.file.name).suffix == Path(expected).suffix
+    response = center_member_client.get(url(attachment))
+    assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_old_row_named_html_still_downloads_as_a_pdf(center_member_client, attachment):
+    SessionAttachment.objects.filter(pk=attachment.pk).update(original_name="x.html")
+    response = center_member_client.get(url(attachment))
+    assert response["Content-Disposition"] == 'attachment; filename="x.pdf"'

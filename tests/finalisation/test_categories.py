@@ -1,4 +1,4 @@
-from finalisation.categories import CATEGORIES, GROUPS, QUESTION_CODES, label_for
+from sessions_app.report_categories import CATEGORIES, GROUPS, QUESTION_CODES, label_for
 
 
 def test_the_table_has_the_codes_of_the_incident_report_and_no_other():

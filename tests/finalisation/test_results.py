@@ -12,13 +12,13 @@ from pypdf import PdfReader
 
 from finalisation.jury.resolution import auto_resolve_reports
 from finalisation.jury.services import (
-    VERIFICATION_ALPHABET,
     certification_cancel,
     session_publish,
     session_unpublish,
 )
 from finalisation.results.recipients import recipient_token
 from pixcertif.core.models import AuditEvent
+from sessions_app.codes import VERIFICATION_ALPHABET
 from sessions_app.models import Certification
 from tests.factories import UserFactory
 from tests.finalisation.builders import mark_finalised, take_test
@@ -307,7 +307,6 @@ def test_a_code_of_the_wrong_shape_says_which_characters_a_code_uses(client, db,
 
 
 def test_the_characters_the_shape_message_lists_are_those_codes_are_made_of():
-    from finalisation.jury.services import VERIFICATION_ALPHABET
     from finalisation.results.forms import SHAPE_MESSAGE
 
     letters = re.search(r"les lettres ([A-Z ]+),", str(SHAPE_MESSAGE)).group(1).split()

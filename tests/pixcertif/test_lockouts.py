@@ -2,7 +2,7 @@
 
 Production runs behind one reverse proxy (PROXY_COUNT=1): REMOTE_ADDR is the proxy's, the client
 is the address the proxy appended to X-Forwarded-For. Every throttle and django-axes read it
-through one function, `pixcertif.throttle.client_ip`.
+through one function, `pixcertif.accounts.throttle.client_ip`.
 """
 
 from __future__ import annotations

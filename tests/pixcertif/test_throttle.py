@@ -1,6 +1,6 @@
 from django.test import RequestFactory
 
-from pixcertif.throttle import client_ip
+from pixcertif.accounts.throttle import client_ip
 
 
 def test_without_a_proxy_the_forwarded_header_is_ignored(settings):

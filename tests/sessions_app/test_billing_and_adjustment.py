@@ -13,9 +13,10 @@ from finalisation.jury.services import session_publish
 from finalisation.results.rows import results_csv
 from pixcertif.core.errors import DomainError
 from sessions_app import documents
+from sessions_app.enrolment_rules import CandidateData
 from sessions_app.models import BillingMode, Candidate
 from sessions_app.ods import read_candidates
-from sessions_app.services.enrolment import CandidateData, candidate_add, candidate_update
+from sessions_app.services.enrolment import candidate_add, candidate_update
 from tests.factories import CandidateFactory, SessionFactory, StudentFactory, UserFactory
 from tests.finalisation.builders import mark_finalised, take_test
 from tests.sessions_app.document_helpers import ods_rows, pdf_pages_text

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from finalisation.categories import QUESTION_CODES
 from pixcertif.core.errors import DomainError
 from pixcertif.core.models import AuditEvent
 from sessions_app.live_alerts import ALERT_CODES
@@ -19,6 +18,7 @@ from sessions_app.models import (
     LiveAlertStatus,
     SessionStatus,
 )
+from sessions_app.report_categories import QUESTION_CODES
 from sessions_app.services.certification import candidate_set_presence, certification_answer, certification_start
 from sessions_app.services.live_alerts import live_alert_open, live_alert_refuse, live_alert_validate
 from tests.factories import CandidateFactory, ProfileFactory, UserFactory, certifiable_levels, make_bank

@@ -36,6 +36,7 @@ from finalisation.jury.admin.common import (
 )
 from finalisation.models import JurySession
 from finalisation.models.attachments import SessionAttachment
+from pixcertif.core import chain
 from sessions_app.models import Candidate, SessionStatus
 
 
@@ -158,7 +159,10 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
             _("Session"),
             {"fields": ["number", "center_name", "address", "room", "date", "time", "examiner", "description"]},
         ),
-        (_("Traitement"), {"fields": ["status", "assigned_to", "finalized_at", "published_at", "jury_actions"]}),
+        (
+            _("Traitement"),
+            {"fields": ["status", "assigned_to", "finalized_at", "published_at", "jury_actions", "audit_integrity"]},
+        ),
         (
             _("Informations de finalisation"),
             {"fields": ["has_incident", "has_joining_issue", "finalisation_comment"]},
@@ -178,6 +182,7 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
         "finalized_at",
         "published_at",
         "jury_actions",
+        "audit_integrity",
         "has_incident",
         "has_joining_issue",
         "finalisation_comment",
@@ -223,6 +228,13 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
     @admin.display(description=_("commentaire du centre"), boolean=True)
     def has_center_comment(self, obj: JurySession) -> bool:
         return bool(obj.finalisation_comment)
+
+    @admin.display(description=_("journal des actions"))
+    def audit_integrity(self, obj: JurySession) -> str:
+        broken, count = chain.verify_session(obj.pk)
+        if broken is None:
+            return _("journal intègre (%(n)s ligne(s) vérifiée(s))") % {"n": count}
+        return _("journal rompu à la %(where)s") % {"where": broken}
 
     @admin.display(description=_("actions du jury"))
     def jury_actions(self, obj: JurySession) -> str:

@@ -1,0 +1,124 @@
+"""The audit trail as one hash chain: each row stores SHA-256(previous row's hash + its own content).
+
+One chain for the whole table, in id order, rather than one per session: a per-session chain cannot
+see a whole session's rows deleted (its head goes with them), nor rows moved from one session to
+another; one global chain makes any edited, inserted or deleted row break the link of the next one.
+Only the newest rows could be cut off unseen: `verify_audit` prints the head (last id and hash) for
+an operator to note elsewhere. The price is that appends are serialised: `audit_record` takes
+a transaction-scoped lock (PostgreSQL advisory lock; SQLite already serialises writers, every
+transaction begins IMMEDIATE) before reading the last hash, so two concurrent services never
+chain to the same row.
+
+What is hashed never changes after the insert: time, action, actor label (name and e-mail at the
+time), session and candidate ids, details. The actor and centre foreign keys are protected (never
+set to NULL by a deletion) but are not part of the content: the label is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.utils.translation import gettext as _
+
+ADVISORY_LOCK_KEY = 0x5049_5841_5544_4954 & 0x7FFF_FFFF_FFFF_FFFF  # "PIXAUDIT"
+FIELDS = ["id", "at", "action", "actor_label", "session_id_ref", "candidate_id_ref", "data", "prev_hash", "hash"]
+
+
+def canonical_data(data: Any) -> Any:
+    """`data` as it reads back from the JSON column (dates as strings…)."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def row_hash(
+    *,
+    prev_hash: str,
+    at: datetime,
+    action: str,
+    actor_label: str,
+    session_id_ref: int | None,
+    candidate_id_ref: int | None,
+    data: Any,
+) -> str:
+    content = json.dumps(
+        [
+            at.astimezone(UTC).isoformat(timespec="microseconds"),
+            action,
+            actor_label,
+            session_id_ref,
+            candidate_id_ref,
+            canonical_data(data),
+        ],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
+
+
+def lock_for_append() -> None:
+    """Serialise appends until the end of the current transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+
+
+@dataclass(frozen=True)
+class Break:
+    row_id: int
+    reason: str
+
+    def __str__(self) -> str:
+        return _("ligne n° %(id)s : %(reason)s") % {"id": self.row_id, "reason": self.reason}
+
+
+def first_break(rows: Iterable[dict[str, Any]], *, previous_hash: str | None = None) -> tuple[Break | None, int]:
+    """The first broken row of `rows` (dicts of FIELDS, in id order) and the number of rows checked.
+
+    `previous_hash` is the hash of the row before the first one (None: the first row starts a chain,
+    or is checked against nothing when it is the start of a window)."""
+    count = 0
+    expected_prev = previous_hash
+    for row in rows:
+        count += 1
+        if expected_prev is not None and row["prev_hash"] != expected_prev:
+            return Break(row["id"], _("la ligne précédente a été supprimée ou modifiée")), count
+        computed = row_hash(
+            prev_hash=row["prev_hash"],
+            at=row["at"],
+            action=row["action"],
+            actor_label=row["actor_label"],
+            session_id_ref=row["session_id_ref"],
+            candidate_id_ref=row["candidate_id_ref"],
+            data=row["data"],
+        )
+        if computed != row["hash"]:
+            return Break(row["id"], _("son contenu a été modifié")), count
+        expected_prev = row["hash"]
+    return None, count
+
+
+def rows_in_order(queryset) -> Iterator[dict[str, Any]]:
+    return queryset.order_by("id").values(*FIELDS).iterator(chunk_size=5000)
+
+
+def verify_session(session_id: int) -> tuple[Break | None, int]:
+    """Check the part of the chain that holds a session's rows, from the row before its first to
+    the row after its last: an edited, inserted or deleted row of the session breaks a link there."""
+    from django.db.models import Max, Min
+
+    from pixcertif.core.models import AuditEvent
+
+    bounds = AuditEvent.objects.filter(session_id_ref=session_id).aggregate(first=Min("id"), last=Max("id"))
+    if bounds["first"] is None:
+        return None, 0
+    before = AuditEvent.objects.filter(id__lt=bounds["first"]).order_by("-id").values_list("hash", flat=True).first()
+    after = AuditEvent.objects.filter(id__gt=bounds["last"]).order_by("id").values_list("id", flat=True).first()
+    window = AuditEvent.objects.filter(id__gte=bounds["first"], id__lte=after or bounds["last"])
+    return first_break(rows_in_order(window), previous_hash="" if before is None else before)

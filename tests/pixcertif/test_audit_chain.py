@@ -1,0 +1,165 @@
+"""The audit trail can't be rewritten: labels kept, rows hash-chained, verify_audit, append-only on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
+from django.urls import reverse
+
+from finalisation.jury.resolution import auto_resolve_reports
+from pixcertif.core import chain
+from pixcertif.core.audit import audit_record
+from pixcertif.core.models import AuditEvent
+from tests.factories import SessionFactory, UserFactory
+from tests.finalisation.builders import mark_finalised, take_test
+
+TABLE = AuditEvent._meta.db_table
+
+
+@contextmanager
+def as_the_table_owner():
+    """What someone holding the database owner's role could do: bypass the append-only trigger."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
+    else:
+        yield
+
+
+def verify() -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def trail(db):
+    user = UserFactory(first_name="Anne", last_name="Petit", email="anne@college.test")
+    session = SessionFactory()
+    events = [audit_record(action=f"test.step{i}", by=user, session=session, step=i) for i in range(5)]
+    return user, session, events
+
+
+def test_each_row_keeps_the_actors_name_and_email_at_the_time(trail):
+    user, _session, events = trail
+    user.email = "anne.nouvelle@college.test"
+    user.save()
+    assert AuditEvent.objects.get(pk=events[0].pk).actor_label == "Anne Petit <anne@college.test>"
+
+
+def test_each_row_chains_to_the_previous_one(trail):
+    _user, _session, _events = trail
+    rows = list(AuditEvent.objects.order_by("id"))
+    assert all(row.hash and len(row.hash) == 64 for row in rows)
+    assert [row.prev_hash for row in rows[1:]] == [row.hash for row in rows[:-1]]
+
+
+def test_verify_audit_passes_on_an_intact_chain(trail):
+    assert "Journal intègre : 5 ligne(s) vérifiée(s)" in verify()
+
+
+def test_verify_audit_names_a_row_edited_in_sql(trail):
+    _user, _session, events = trail
+    with as_the_table_owner(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET action = 'test.forged' WHERE id = %s", [events[2].pk])
+    with pytest.raises(CommandError, match=rf"ligne n° {events[2].pk} : son contenu a été modifié"):
+        verify()
+
+
+def test_verify_audit_names_the_row_after_a_deleted_one(trail):
+    _user, _session, events = trail
+    with as_the_table_owner(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [events[1].pk])
+    with pytest.raises(CommandError, match=rf"ligne n° {events[2].pk} : la ligne précédente a été supprimée"):
+        verify()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's")
+@pytest.mark.parametrize("sql", [f"UPDATE {TABLE} SET action = 'x'", f"DELETE FROM {TABLE}"])
+def test_the_application_role_cannot_update_or_delete_a_row(trail, sql):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert AuditEvent.objects.count() == 5
+
+
+def test_an_account_named_in_the_trail_cannot_be_deleted(trail):
+    user, _session, _events = trail
+    with pytest.raises(ProtectedError):
+        user.delete()
+
+
+def test_staff_deactivate_rather_than_delete_an_account_of_the_trail(client, trail):
+    user, _session, _events = trail
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    change = client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
+    assert reverse("admin:accounts_user_delete", args=[user.pk]) not in change
+    assert client.get(reverse("admin:accounts_user_delete", args=[user.pk])).status_code == 403
+    response = client.post(
+        reverse("admin:accounts_user_changelist"), {"action": "deactivate", "_selected_action": [user.pk]}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.is_active is False
+    assert AuditEvent.objects.filter(action="user.deactivate", data__user=user.pk).exists()
+
+
+def test_two_services_recording_at_once_keep_one_chain(transactional_db):
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def record(i: int) -> None:
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=10)
+            for step in range(10):
+                with transaction.atomic():
+                    audit_record(action="test.concurrent", worker=i, step=step)
+        except BaseException as error:  # reported to the test
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=record, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert AuditEvent.objects.count() == 20
+    assert chain.first_break(chain.rows_in_order(AuditEvent.objects.all()), previous_hash="") == (None, 20)
+
+
+# ---------------------------------------------------------------- the jury's session page
+
+
+@pytest.fixture
+def jury_page(client, session):
+    finalised = mark_finalised(session)
+    take_test(finalised, results=["ok"] * 15)
+    auto_resolve_reports(session=finalised)
+    client.force_login(UserFactory(is_staff=True))
+    return lambda: client.get(reverse("admin:finalisation_jurysession_change", args=[finalised.pk])).content.decode()
+
+
+def test_the_jury_session_page_says_the_trail_is_intact(jury_page):
+    assert "journal intègre" in jury_page()
+
+
+def test_the_jury_session_page_says_where_the_trail_broke(jury_page, session):
+    row = AuditEvent.objects.filter(session_id_ref=session.pk).order_by("id").first()
+    with as_the_table_owner(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET data = '{{}}' WHERE id = %s", [row.pk])
+    assert f"journal rompu à la ligne n° {row.pk}" in jury_page()
