@@ -29,6 +29,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -40,6 +41,9 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 CANDIDATES = 40
+# The live day's data on the list (open alerts, answers, "Inactif depuis N min", "Délai expiré",
+# incidents logged, an expired authorisation); BENCH_LIVE_DAY=0 for the plain list.
+LIVE_DAY = os.environ.get("BENCH_LIVE_DAY", "1") != "0"
 TARGETS = {"304": 0.8, "200": 0.4}
 
 ENV = {
@@ -75,7 +79,8 @@ def ensure_database(url: str) -> None:
 
 def prepare_data() -> tuple[int, str]:
     """Migrate, then (re)create the benchmark session: 40 candidates — a third ticked, a third
-    started, a third finished — and an invigilator with access and a login session. Returns
+    started, a third finished; with LIVE_DAY some open alerts, answers, inactive and expired tags,
+    incidents logged — and an invigilator with access and a login session. Returns
     (session id, session cookie value)."""
     import django
 
@@ -88,7 +93,17 @@ def prepare_data() -> tuple[int, str]:
 
     from invigilation.models import InvigilatorAccess
     from pixcertif.accounts.models import CertificationCenter, User
-    from sessions_app.models import Candidate, Certification, CertificationState, Session
+    from sessions_app.models import (
+        Candidate,
+        Certification,
+        CertificationChallenge,
+        CertificationState,
+        Challenge,
+        IssueReport,
+        IssueReportSource,
+        LiveAlert,
+        Session,
+    )
     from sessions_app.normalize import identity_key
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -118,6 +133,10 @@ def prepare_data() -> tuple[int, str]:
         user.save()
     InvigilatorAccess.objects.create(user=user, session=session)
     now = timezone.now()
+    challenge, _ = Challenge.objects.get_or_create(
+        code="bench-challenge",
+        defaults={"competence": "1.1", "level": 1, "type": "qcu", "instruction": "?", "solution": "1"},
+    )
     for i in range(CANDIDATES):
         first, last = f"Prénom{i:02d}", f"Nom{i:02d}"
         candidate = Candidate.objects.create(
@@ -128,14 +147,37 @@ def prepare_data() -> tuple[int, str]:
             identity_key=identity_key(first, last),
             extra_time_percentage=30 if i % 5 == 0 else None,
             authorized_to_start=i % 3 == 0,
+            # One ticked box in three is over 15 minutes old: shown as expired.
+            authorized_at=(now - timedelta(minutes=20 if LIVE_DAY and i % 9 == 0 else 1)) if i % 3 == 0 else None,
         )
         if i % 3:
-            Certification.objects.create(
+            in_progress = i % 3 == 1
+            certification = Certification.objects.create(
                 candidate=candidate,
                 user=User.objects.get_or_create(email=f"candidat{i}@bench.example")[0],
-                started_at=now,
-                state=CertificationState.STARTED if i % 3 == 1 else CertificationState.COMPLETED,
+                # One test in progress is 25 hours old: "Délai expiré".
+                started_at=now - timedelta(hours=25 if LIVE_DAY and i == 1 else 0, minutes=30),
+                state=CertificationState.STARTED if in_progress else CertificationState.COMPLETED,
             )
+            if LIVE_DAY and in_progress:
+                # Answered 2 or 12 minutes ago ("Inactif depuis 12 min"); one alert in three open.
+                CertificationChallenge.objects.create(
+                    certification=certification,
+                    index=0,
+                    challenge=challenge,
+                    competence="1.1",
+                    answer="1",
+                    result="ok",
+                    answered_at=now - timedelta(minutes=12 if i % 2 else 2),
+                )
+                if i % 9 == 1:
+                    LiveAlert.objects.create(
+                        certification=certification, question_index=1, challenge=challenge, code="E1", created_at=now
+                    )
+                if i % 6 == 1:
+                    IssueReport.objects.create(
+                        certification=certification, code="C8", category="C8", source=IssueReportSource.INVIGILATOR
+                    )
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -290,6 +332,8 @@ def main() -> int:
             ("304", fragment, {**auth, "If-None-Match": etag}, 304),
         ]
         for name, url, hdrs, expected in scenarios:
+            if name == "304":  # a copy of this minute (the list's labels turn each minute)
+                hdrs = {**auth, "If-None-Match": fetch(fragment, auth)[1]["ETag"]}
             status, _ = fetch(url, hdrs)
             if status != expected:
                 raise SystemExit(f"{name}: answered {status}, expected {expected}")
@@ -305,6 +349,12 @@ def main() -> int:
         runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name, *_ in scenarios}
         for round_number in range(ROUNDS):
             for name, url, hdrs, expected in scenarios:
+                if name == "304":
+                    # The list's ETag holds until the next minute while tests are in progress (the
+                    # "il y a N min" labels turn then): measure the 304 path within one minute.
+                    if 60 - time.time() % 60 < SECONDS + 5:
+                        time.sleep(60 - time.time() % 60 + 0.5)
+                    hdrs = {**auth, "If-None-Match": fetch(fragment, auth)[1]["ETag"]}
                 for seconds in [1, SECONDS] if round_number == 0 else [SECONDS]:  # first: a 1 s warm-up
                     measure = run_wrk(url, hdrs, seconds) if use_wrk else run_threads(url, hdrs, seconds, expected)
                 runs[name].append(measure)

@@ -7,11 +7,23 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from django.db import connection
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from invigilation.models import InvigilatorAccess
-from sessions_app.models import Candidate, Certification, CertificationState, Session
+from sessions_app import clock
+from sessions_app.models import (
+    Candidate,
+    Certification,
+    CertificationChallenge,
+    CertificationState,
+    IssueReport,
+    IssueReportSource,
+    LiveAlert,
+    LiveAlertStatus,
+    Session,
+)
 from sessions_app.normalize import normalize_name
 
 MAX_ID = 2**63 - 1  # bigint
@@ -76,6 +88,15 @@ class CandidateRow:
     started: str  # "09:02" (local time) when started
     theoretical_end: str  # "10:47" (local time) when started
     needs_adjustment: bool = False  # "Besoin d'un aménagement", shown on the row
+    # The live day (as of the list's minute): open alert, activity, clock tags, reports logged.
+    alert_id: int | None = None
+    alert_number: int | None = None  # question number of the open alert
+    alert_code: str = ""
+    last_answer_minutes: int | None = None  # whole minutes since the last answer
+    inactive_minutes: int | None = None  # set after INACTIVE_AFTER without an answer, while in progress
+    deadline_passed: bool = False  # "Délai expiré": no (first) start or resume any more
+    authorisation_expired: bool = False  # the ticked box / the resume authorisation is over 15 min old
+    reports: int = 0  # reports entered during the session
 
     @property
     def is_started(self) -> bool:
@@ -91,7 +112,11 @@ class CandidateRow:
 
     @property
     def resume_authorized(self) -> bool:
-        return self.is_in_progress and self.authorized_to_start
+        return self.is_in_progress and self.authorized_to_start and not self.authorisation_expired
+
+    @property
+    def has_alert(self) -> bool:
+        return self.alert_id is not None
 
     @property
     def state_label(self) -> str:
@@ -104,6 +129,13 @@ class CandidateList:
     total: int
     present: int
     query: str
+    in_progress: int = 0
+    finished: int = 0
+    open_alerts: int = 0
+    reports: int = 0
+    # The next instant a row could read differently with nothing written (a minute label, a
+    # 15-minute authorisation, a 24-hour limit); None when nothing shown depends on the time.
+    valid_until: datetime | None = None
 
 
 _theoretical_end = Certification.theoretical_end.fget
@@ -117,18 +149,56 @@ _FIELDS = (
     "authorized_to_start",
     "certification__state",
     "certification__started_at",
+    "authorized_at",
+    "session__started_at",
+    "last_answer",
     "needs_adjustment",
 )
 
 
-def candidate_list(session: Session, query: str = "") -> CandidateList:
-    """Every candidate of the session with their test's state, in one query; sorted by name;
-    filtered by `query` (accents, case, hyphens and word order ignored). Counts cover the whole
-    session."""
+def _last_answer() -> Subquery:
+    return Subquery(
+        CertificationChallenge.objects.filter(certification=OuterRef("certification"), answered_at__isnull=False)
+        .order_by("-answered_at")
+        .values("answered_at")[:1]
+    )
+
+
+def candidate_list(session: Session, query: str = "", *, now: datetime | None = None) -> CandidateList:
+    """Every candidate of the session with their test's state, open alert, activity and clock tags,
+    in three queries whatever the number of candidates, alerts and reports; candidates with an open
+    alert first, then sorted by name; filtered by `query` (accents, case, hyphens and word order
+    ignored). Counts cover the whole session."""
+    now = now or timezone.now()
+    alerts = {
+        candidate_id: (pk, index + 1, code)
+        for pk, candidate_id, index, code in LiveAlert.objects.filter(
+            certification__candidate__session_id=session.pk, status=LiveAlertStatus.OPEN
+        ).values_list("pk", "certification__candidate_id", "question_index", "code")
+    }
+    reports = dict(
+        IssueReport.objects.filter(certification__candidate__session_id=session.pk)
+        .exclude(source=IssueReportSource.FINALISATION)
+        .values("certification__candidate_id")
+        .annotate(n=Count("pk"))
+        .values_list("certification__candidate_id", "n")
+    )
+    inactive_after = clock.setting("INACTIVE_AFTER")
+    changes: list[datetime] = []  # instants at which a row would read differently
     rows = []
-    values = Candidate.objects.filter(session_id=session.pk).values_list(*_FIELDS)
-    for pk, last_name, first_name, birth_date, extra, authorized, state, started_at, adjustment in values:
+    values = Candidate.objects.filter(session_id=session.pk).annotate(last_answer=_last_answer()).values_list(*_FIELDS)
+    for row in values:
+        pk, last_name, first_name, birth_date, extra, authorized, state, started_at = row[:8]
+        authorized_at, session_started_at, last_answer = (_aware_or_none(v) for v in row[8:11])
+        adjustment = row[11]
+        started_at = _aware_or_none(started_at)
         started = end = ""
+        live: dict = {}
+        if authorized:
+            expires = clock.authorisation_expires_at(authorized_at) if authorized_at else now
+            live["authorisation_expired"] = now >= expires
+            if expires > now:
+                changes.append(expires)
         if started_at is not None and state == CertificationState.STARTED:  # times are shown while in progress
             # The one definition of the theoretical end lives on the model; call it on plain values
             # (building two model instances per row cost more than the rest of the row).
@@ -137,6 +207,24 @@ def candidate_list(session: Session, query: str = "") -> CandidateList:
             )
             started = timezone.localtime(started_at).strftime("%H:%M")
             end = timezone.localtime(theoretical).strftime("%H:%M")
+            deadline = clock.resume_deadline(started_at)
+            live["deadline_passed"] = now >= deadline
+            if deadline > now:
+                changes.append(deadline)
+            activity = last_answer or started_at
+            if last_answer is not None:
+                live["last_answer_minutes"] = clock.minutes_between(last_answer, now)
+            idle = clock.minutes_between(activity, now)
+            if idle * 60 >= inactive_after.total_seconds():
+                live["inactive_minutes"] = idle
+            changes.append(clock.next_minute(now))  # minute labels
+        elif not state and session_started_at is not None:
+            deadline = clock.first_start_deadline(session_started_at)
+            live["deadline_passed"] = now >= deadline
+            if deadline > now:
+                changes.append(deadline)
+        if pk in alerts:
+            live["alert_id"], live["alert_number"], live["alert_code"] = alerts[pk]
         rows.append(
             CandidateRow(
                 pk=pk,
@@ -149,10 +237,32 @@ def candidate_list(session: Session, query: str = "") -> CandidateList:
                 started=started,
                 theoretical_end=end,
                 needs_adjustment=adjustment,
+                reports=reports.get(pk, 0),
+                **live,
             )
         )
-    rows.sort(key=lambda r: (r.search_text, r.pk))
+    rows.sort(key=lambda r: (not r.has_alert, r.search_text, r.pk))
     present = sum(1 for r in rows if r.is_present)
     words = normalize_name(query).split()
     shown = [r for r in rows if all(w in r.search_text for w in words)] if words else rows
-    return CandidateList(rows=shown, total=len(rows), present=present, query=query.strip())
+    return CandidateList(
+        rows=shown,
+        total=len(rows),
+        present=present,
+        query=query.strip(),
+        in_progress=sum(1 for r in rows if r.is_in_progress),
+        finished=sum(1 for r in rows if r.is_started and not r.is_in_progress),
+        open_alerts=len(alerts),
+        reports=sum(reports.values()),
+        valid_until=min(changes) if changes else None,
+    )
+
+
+def _aware_or_none(value):
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite through an annotation
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value

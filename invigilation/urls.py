@@ -1,6 +1,6 @@
 from django.urls import path
 
-from invigilation import views
+from invigilation import day_views, views
 
 app_name = "invigilation"
 
@@ -19,6 +19,16 @@ urlpatterns = [
         name="authorize_resume",
     ),
     path("sessions/<int:session_id>/surveiller/candidats/<int:candidate_id>/fin", views.end_test, name="end_test"),
+    path(
+        "sessions/<int:session_id>/surveiller/candidats/<int:candidate_id>/incident",
+        day_views.incident,
+        name="incident",
+    ),
+    path(
+        "sessions/<int:session_id>/surveiller/signalements/<int:alert_id>",
+        day_views.alert_handle,
+        name="alert",
+    ),
     path("sessions/<int:session_id>/kit-surveillant.pdf", views.invigilator_kit_pdf, name="kit_pdf"),
     path("sessions/<int:session_id>/notice-candidat.pdf", views.candidate_notice_pdf, name="candidate_notice_pdf"),
     path(

@@ -3,8 +3,10 @@ session with a live candidate list (an htmx-polled fragment answering 304 when n
 
 from __future__ import annotations
 
+import time
 import zlib
 from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -29,7 +31,9 @@ from pixcertif.accounts import throttle
 from pixcertif.accounts.tenancy import current_center
 from pixcertif.core.errors import DomainError
 from sessions_app import documents
+from sessions_app.live_alerts import ALERT_CODES
 from sessions_app.models import Candidate, Session
+from sessions_app.report_categories import CATEGORIES, label_for
 from sessions_app.services.certification import (
     candidate_authorize_resume,
     candidate_set_presence,
@@ -41,7 +45,9 @@ from sessions_app.services.certification import (
 ENTRY_GUARD = throttle.Guard("invigilator-entry", per_account=10, per_address=300)
 # Part of the live list's ETag: bump it when the fragment's markup changes, so that browsers
 # holding a copy made by the previous version get the new one.
-FRAGMENT_VERSION = "1"
+FRAGMENT_VERSION = "2"
+# "Valider le signalement": the sub-categories an invigilator may pick (E ones, as finalisation words them).
+ALERT_CHOICES = [(code, label_for(code)) for code in CATEGORIES if code in ALERT_CODES]
 
 
 # ---------------------------------------------------------------- entry
@@ -98,10 +104,30 @@ def _session_page_url(session_id: int, query: str = "") -> str:
     return f"{url}?{urlencode({'q': query})}" if query else url
 
 
-def _list_etag(session: Session, query: str) -> str:
+def _list_version(session: Session, query: str) -> str:
     stamp = int(session.changed_at.timestamp() * 1_000_000)
     # crc32, not hash(): the same on every worker process.
-    return f'"{FRAGMENT_VERSION}-{session.pk}-{stamp}-{session.status}-{zlib.crc32(query.encode()):x}"'
+    return f"{FRAGMENT_VERSION}-{session.pk}-{stamp}-{session.status}-{zlib.crc32(query.encode()):x}"
+
+
+def _list_etag(session: Session, query: str, valid_until: datetime | None) -> str:
+    """The version of the data, then the instant (epoch seconds, 0: never) until which the copy
+    reads right with nothing written: a minute label ("il y a 2 min", "Inactif depuis N min"), a
+    15-minute authorisation or a 24-hour limit turns then. A poll answers 304 before it, and
+    renders the list again after it: once a minute at most while tests are in progress."""
+    until = int(valid_until.timestamp()) if valid_until else 0
+    return f'"{_list_version(session, query)}-{until}"'
+
+
+def _current_copy(request: HttpRequest, session: Session, query: str) -> str | None:
+    """The ETag the browser holds, if that copy is still the right one now (then: 304)."""
+    version = _list_version(session, query)
+    now = time.time()
+    for etag in parse_etags(request.headers.get("If-None-Match", "")):
+        held, _sep, until = etag.strip('"').rpartition("-")
+        if held == version and until.isdigit() and (until == "0" or now < int(until)):
+            return etag
+    return None
 
 
 def _search_query(request: HttpRequest) -> str:
@@ -117,7 +143,9 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.watched_session(request.user, session_id)
     if session is None:
         return _to_entry(request, session_id)
-    return render(request, "invigilation/session.html", _list_context(request, session, _search_query(request)))
+    context = _list_context(request, session, _search_query(request))
+    context["alert_choices"] = ALERT_CHOICES
+    return render(request, "invigilation/session.html", context)
 
 
 @require_GET
@@ -129,17 +157,19 @@ def candidate_list(request: HttpRequest, session_id: int) -> HttpResponse:
         return _to_entry(request, session_id)
     session = Session(pk=session_id, changed_at=stamp[0], status=stamp[1])  # all the list needs of it
     query = _search_query(request)
-    etag = _list_etag(session, query)
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+    etag = _current_copy(request, session, query)
+    if etag is not None:
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = HttpResponse(_render_list(request, session, query))
+        html, etag = _render_list(request, session, query)
+        response = HttpResponse(html)
     _cache_headers(response, session, etag)
     return response
 
 
 def _list_context(request: HttpRequest, session: Session, query: str) -> dict:
     listing = selectors.candidate_list(session, query)
+    etag = _list_etag(session, query, listing.valid_until)
     return {
         "session": session,
         "listing": listing,
@@ -151,15 +181,18 @@ def _list_context(request: HttpRequest, session: Session, query: str) -> dict:
             finalized=session.is_locked_for_center,
         ),
         "query": query,
-        "etag": _list_etag(session, query),
+        "etag": etag,
     }
 
 
-def _render_list(request: HttpRequest, session: Session, query: str, feedback: str = "", error: bool = False) -> str:
+def _render_list(
+    request: HttpRequest, session: Session, query: str, feedback: str = "", error: bool = False
+) -> tuple[str, str]:
+    """(the fragment, its ETag)."""
     # render_to_string without the request: no context processor runs (the fragment needs none).
     context = _list_context(request, session, query)
     context.update(feedback=feedback, feedback_error=error, oob_feedback=True)
-    return render_to_string("invigilation/_candidate_list.html", context)
+    return render_to_string("invigilation/_candidate_list.html", context), context["etag"]
 
 
 def _cache_headers(response: HttpResponse, session: Session, etag: str) -> None:
@@ -204,8 +237,9 @@ def presence(request: HttpRequest, session_id: int, candidate_id: int) -> HttpRe
         feedback, is_error = template % {"name": _name(candidate)}, False
     if request.htmx:
         session.refresh_from_db(fields=["changed_at", "status"])
-        response = HttpResponse(_render_list(request, session, query, feedback, is_error))
-        _cache_headers(response, session, _list_etag(session, query))
+        html, etag = _render_list(request, session, query, feedback, is_error)
+        response = HttpResponse(html)
+        _cache_headers(response, session, etag)
         return response
     (messages.error if is_error else messages.success)(request, feedback)
     return redirect(_session_page_url(session.pk, query))

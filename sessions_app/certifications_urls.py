@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions_app.views import certifications
+from sessions_app.views import certifications, live
 
 app_name = "certifications"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("certifications/candidat/<int:candidate_id>", certifications.start, name="start"),
     path("certifications/<int:certification_id>", certifications.test, name="test"),
     path("certifications/<int:certification_id>/reponse", certifications.answer, name="answer"),
+    path("certifications/<int:certification_id>/presence", live.heartbeat, name="heartbeat"),
+    path("certifications/<int:certification_id>/signalement", live.report, name="report"),
 ]

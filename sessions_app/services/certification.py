@@ -509,8 +509,8 @@ def certification_answer(
             certification.ended_at = now
             fields += ["state", "ended_at"]
             audit_record(action="certification.completed", by=user, session=session, candidate=certification.candidate)
-            session_touch(session)
         certification.save(update_fields=fields)
+        session_touch(session)  # every answer: the live list shows the candidate's activity
         return question
 
 

@@ -12,15 +12,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pixcertif.accounts import throttle
 from pixcertif.core.errors import DomainError
+from sessions_app import clock, presence
 from sessions_app.competences import COMPETENCE_NAMES
 from sessions_app.forms.certifications import AccessCodeForm, AnswerForm, JoinForm
-from sessions_app.models import Candidate, CandidateProfile, Certification, CertificationChallenge
+from sessions_app.live_alerts import pupil_label
+from sessions_app.models import (
+    Candidate,
+    CandidateProfile,
+    Certification,
+    CertificationChallenge,
+    LiveAlert,
+    LiveAlertStatus,
+)
 from sessions_app.services.certification import (
     RESUME_NEEDS_INVIGILATOR,
     candidate_join,
@@ -60,16 +70,42 @@ def _remember(request: HttpRequest, certification: Certification) -> None:
 
 
 def _started_here(request: HttpRequest, certification: Certification) -> bool:
-    return certification.pk in request.session.get(ACCESS_KEY, [])
+    return started_here(request, certification.pk)
 
 
-def _own_certification(request: HttpRequest, certification_id: int) -> Certification:
+def started_here(request: HttpRequest, certification_id: int) -> bool:
+    return certification_id in request.session.get(ACCESS_KEY, [])
+
+
+def forget_here(request: HttpRequest, certification: Certification, *, silent_since) -> None:
+    """The test page was left (its heartbeat stopped): this browser must resume like any other."""
+    request.session[ACCESS_KEY] = [pk for pk in request.session.get(ACCESS_KEY, []) if pk != certification.pk]
+    presence.certification_left(certification=certification, by=request.user, silent_since=silent_since)
+
+
+def own_certification(request: HttpRequest, certification_id: int) -> Certification:
     return get_object_or_404(
         Certification.objects.select_related("candidate__session"),
         pk=certification_id,
         user=request.user,
         candidate__user=request.user,
     )
+
+
+_own_certification = own_certification
+
+
+def not_here(request: HttpRequest, certification: Certification) -> HttpResponse | None:
+    """Where to send a browser that may not go on with this test here: the end screen of a
+    finished test, the (resume) start page for another browser or a test page that was left."""
+    if certification.is_finished or certification.candidate.session.is_locked_for_center:
+        return redirect("certifications:test", certification_id=certification.pk)
+    if _started_here(request, certification) and presence.has_left(certification.last_seen_at, timezone.now()):
+        forget_here(request, certification, silent_since=certification.last_seen_at)
+    if not _started_here(request, certification):
+        # The start page, as a resume: "Votre surveillant doit autoriser la reprise de votre test".
+        return redirect("certifications:start", candidate_id=certification.candidate_id)
+    return None
 
 
 @login_required
@@ -152,6 +188,41 @@ def start(request: HttpRequest, candidate_id: int) -> HttpResponse:
     return render(request, "certifications/start.html", context, status=status)
 
 
+ALERT_OUTCOME_MESSAGES = {
+    "replaced": gettext_lazy(
+        "Votre surveillant a validé votre signalement : la question a été remplacée par une autre question."
+    ),
+    "neutralized": gettext_lazy(
+        "Votre surveillant a validé votre signalement : la question ne sera pas comptée. Passez à la suite."
+    ),
+    "": gettext_lazy("Votre surveillant a validé votre signalement."),
+    "refused": gettext_lazy("Votre surveillant a refusé votre signalement : reprenez la question."),
+}
+SEEN_ALERT_KEY = "live_alert_seen"
+
+
+def _live_alert_screen(request: HttpRequest, certification: Certification) -> HttpResponse | None:
+    """The waiting screen while an alert is open; once it is handled, what the invigilator decided
+    (told once, on the next question page)."""
+    latest = LiveAlert.objects.filter(certification=certification).order_by("-created_at", "-pk").first()
+    if latest is None:
+        return None
+    if latest.is_open:
+        context = {
+            "certification": certification,
+            "alert": latest,
+            "label": pupil_label(latest.code),
+            "live_token": presence.page_token(certification.state, latest.pk),
+            "poll_every": int(clock.setting("ALERT_POLL_EVERY").total_seconds() * 1000),
+        }
+        return render(request, "certifications/waiting.html", context)
+    if request.session.get(SEEN_ALERT_KEY) != latest.pk:
+        request.session[SEEN_ALERT_KEY] = latest.pk
+        key = "refused" if latest.status == LiveAlertStatus.REFUSED else latest.outcome
+        (messages.warning if key == "refused" else messages.success)(request, ALERT_OUTCOME_MESSAGES[key])
+    return None
+
+
 def _duration_label(seconds: int | None) -> str:
     """90 → "1 min 30 s"."""
     if not seconds:
@@ -174,6 +245,8 @@ def _question_context(certification: Certification, question: CertificationChall
         "number": question.index + 1,
         "total": total,
         "answered": question.index,
+        "live_token": presence.page_token(certification.state, None),
+        "heartbeat_every": int(clock.setting("HEARTBEAT_EVERY").total_seconds() * 1000),
     }
 
 
@@ -185,9 +258,10 @@ def test(request: HttpRequest, certification_id: int) -> HttpResponse:
     session = certification.candidate.session
     if certification.is_finished or session.is_locked_for_center:
         return render(request, "certifications/end.html", {"certification": certification, "session": session})
-    if not _started_here(request, certification):
-        # The start page, as a resume: "Votre surveillant doit autoriser la reprise de votre test".
-        return redirect("certifications:start", candidate_id=certification.candidate_id)
+    if (refusal := not_here(request, certification)) is not None:
+        return refusal
+    if (live := _live_alert_screen(request, certification)) is not None:
+        return live
     question = get_object_or_404(
         CertificationChallenge.objects.select_related("challenge"),
         certification=certification,
@@ -202,7 +276,9 @@ def test(request: HttpRequest, certification_id: int) -> HttpResponse:
 def answer(request: HttpRequest, certification_id: int) -> HttpResponse:
     """ "Valider" or "Je passe" for the question whose index is posted; then the next question."""
     certification = _own_certification(request, certification_id)
-    if not _started_here(request, certification):
+    if not _started_here(request, certification) or (
+        not certification.is_finished and not_here(request, certification) is not None
+    ):
         return redirect("certifications:test", certification_id=certification.pk)
     try:
         index = int(request.POST.get("index", ""))

@@ -82,6 +82,40 @@
     if (menu) menu.open = false;
   }, true);
 
+  // "Gérer le signalement": the menu's link (a page without JavaScript) opens the shared dialog,
+  // filled with the alert's question, category and address; focus goes to the sub-category and
+  // comes back to the candidate's menu when the dialog closes.
+  var alertOpener = null;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-alert-dialog]");
+    if (!link) return;
+    var dialog = document.querySelector(link.getAttribute("data-alert-dialog"));
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    event.preventDefault();
+    var form = dialog.querySelector("[data-alert-form]");
+    form.setAttribute("action", link.getAttribute("data-alert-action"));
+    dialog.querySelector("[data-alert-number]").textContent = link.getAttribute("data-alert-number");
+    dialog.querySelector("[data-alert-label]").textContent = link.getAttribute("data-alert-label");
+    var name = dialog.querySelector("[data-confirm-name]");
+    if (name) name.textContent = link.getAttribute("data-candidate-name");
+    var select = form.querySelector("select[name=code]");
+    if (select) select.value = link.getAttribute("data-alert-code");
+    var menu = link.closest("details");
+    alertOpener = menu ? menu.querySelector("summary") : link;
+    if (menu) menu.open = false;
+    dialog.showModal();
+    if (select) select.focus();
+  });
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("[data-alert-cancel]");
+    if (!cancel) return;
+    var dialog = cancel.closest("dialog");
+    if (dialog) dialog.close();
+  });
+  document.addEventListener("close", function (event) {
+    if (event.target.id === "dialog-alert" && alertOpener && document.contains(alertOpener)) alertOpener.focus();
+  }, true);
+
   // Live list: conditional requests and no swap on 304.
   document.addEventListener("htmx:configRequest", function (event) {
     var list = listElement();

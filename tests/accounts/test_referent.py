@@ -131,3 +131,11 @@ def test_without_a_referent_only_the_recipients_get_an_email(center, admin_user)
     staff = type(admin_user).objects.create_user(email="jury@pix.test", is_staff=True)
     session_publish(session=session, by=staff)
     assert [m.to for m in mail.outbox] == [["parents@x.test"]]
+
+
+def test_the_referent_panel_reads_in_english(client, pro_admin_user):
+    type(pro_admin_user).objects.filter(pk=pro_admin_user.pk).update(language="en")
+    client.force_login(pro_admin_user)
+    body = client.get(TEAM, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Designate a referent" in body and "No referent has been designated yet." in body
+    assert "Désigner un référent" not in body

@@ -1,0 +1,55 @@
+"""Is the candidate's test page still open? The page pings the server (a heartbeat) while it is
+shown; the time of the last ping is written at most every `HEARTBEAT_WRITE_EVERY`, so a ping
+usually costs one read. A page silent for more than `LEFT_TEST_AFTER` was left (browser or tab
+closed, computer asleep or off): the browser's "started here" mark no longer holds and going on
+needs the invigilator's "Autoriser la reprise du test".
+
+What it cannot see: a page without JavaScript never pings (`last_seen_at` stays empty), so for it
+leaving is not detected and the login session's mark still lets it go on, as before.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from pixcertif.core.audit import audit_record
+from sessions_app import clock
+from sessions_app.models import Certification, CertificationState
+
+
+def has_left(last_seen_at: datetime | None, now: datetime) -> bool:
+    """True when the test page pinged once and then fell silent for longer than allowed."""
+    return last_seen_at is not None and now - last_seen_at > clock.setting("LEFT_TEST_AFTER")
+
+
+def needs_write(last_seen_at: datetime | None, now: datetime) -> bool:
+    return last_seen_at is None or now - last_seen_at >= clock.setting("HEARTBEAT_WRITE_EVERY")
+
+
+def page_token(state: str, open_alert_id: int | None) -> str:
+    """What the candidate's page was drawn from: when the server's differs, the page reloads
+    (the invigilator ended the test, handled the alert, the session was finalised…)."""
+    return f"{state}.{open_alert_id or 0}"
+
+
+def certification_seen(*, certification_id: int, now: datetime) -> None:
+    """Record a heartbeat (the caller checked `needs_write`). One UPDATE, no lock: the latest wins."""
+    Certification.objects.filter(pk=certification_id, state=CertificationState.STARTED).update(last_seen_at=now)
+
+
+def certification_left(*, certification: Certification, by: Any, silent_since: datetime) -> None:
+    """The test page was left: audit it and forget the heartbeat (the next page starts afresh)."""
+    with transaction.atomic():
+        updated = Certification.objects.filter(pk=certification.pk, last_seen_at=silent_since).update(last_seen_at=None)
+        if updated:
+            candidate = certification.candidate
+            audit_record(
+                action="certification.left",
+                by=by,
+                session=candidate.session,
+                candidate=candidate,
+                silent_since=silent_since.isoformat(),
+            )

@@ -1,0 +1,107 @@
+"""The live part of the candidate's test: the page's heartbeat, and "Signaler un problème avec la
+question" (a live alert, then a waiting screen until the invigilator handles it).
+
+Like the rest of the candidate side, a test is only ever loaded with the request's user in the
+lookup (anything else is a 404), and only the browser that started or resumed it may act on it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pixcertif.core.errors import DomainError
+from sessions_app import presence
+from sessions_app.live_alerts import PUPIL_LABELS
+from sessions_app.models import Certification, CertificationChallenge, CertificationState, LiveAlert, LiveAlertStatus
+from sessions_app.services.live_alerts import live_alert_open, open_alert_of
+from sessions_app.views import certifications as test_views
+
+
+class LiveAlertForm(forms.Form):
+    code = forms.ChoiceField(
+        label=_("Quel est le problème ?"),
+        choices=list(PUPIL_LABELS.items()),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choisissez le problème rencontré dans la liste."),
+            "invalid_choice": _("Choisissez le problème rencontré dans la liste."),
+        },
+    )
+    index = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=32767)
+
+
+@login_required
+@require_POST
+def heartbeat(request: HttpRequest, certification_id: int) -> HttpResponse:
+    """The test page is still open. Answers the page's token: when it is not the one the page was
+    drawn with, the page reloads. One read, and a write at most every HEARTBEAT_WRITE_EVERY."""
+    open_alert = LiveAlert.objects.filter(certification=OuterRef("pk"), status=LiveAlertStatus.OPEN).values("pk")[:1]
+    row = (
+        Certification.objects.filter(pk=certification_id, user=request.user)
+        .annotate(open_alert=Subquery(open_alert))
+        .values_list("state", "last_seen_at", "open_alert", "candidate__session__status")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    state, last_seen_at, open_alert_id, session_status = row
+    token = presence.page_token(state, open_alert_id)
+    if state == CertificationState.STARTED and session_status == "created":
+        if not test_views.started_here(request, certification_id):
+            token = "elsewhere"
+        else:
+            now = timezone.now()
+            if presence.has_left(last_seen_at, now):
+                certification = Certification.objects.select_related("candidate__session").get(pk=certification_id)
+                test_views.forget_here(request, certification, silent_since=last_seen_at)
+                token = "left"
+            elif presence.needs_write(last_seen_at, now):
+                presence.certification_seen(certification_id=certification_id, now=now)
+    response = JsonResponse({"token": token})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, certification_id: int) -> HttpResponse:
+    """ "Signaler un problème avec la question": the candidate picks what is wrong and confirms."""
+    certification = test_views.own_certification(request, certification_id)
+    if (refusal := test_views.not_here(request, certification)) is not None:
+        return refusal
+    if open_alert_of(certification) is not None:
+        return redirect("certifications:test", certification_id=certification.pk)
+    question = get_object_or_404(
+        CertificationChallenge.objects.only("pk", "index"),
+        certification=certification,
+        index=certification.current_index,
+    )
+    form = LiveAlertForm(request.POST or None, initial={"index": question.index})
+    if request.method == "POST" and form.is_valid():
+        try:
+            live_alert_open(
+                certification=certification,
+                user=request.user,
+                index=form.cleaned_data["index"],
+                code=form.cleaned_data["code"],
+            )
+        except DomainError as error:
+            if error.code != "not_current_question":
+                form.add_error(None, error.message)
+            else:
+                return redirect("certifications:test", certification_id=certification.pk)
+        else:
+            return redirect("certifications:test", certification_id=certification.pk)
+    return render(
+        request,
+        "certifications/report.html",
+        {"certification": certification, "form": form, "number": question.index + 1},
+        status=400 if form.errors else 200,
+    )
