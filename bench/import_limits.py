@@ -15,6 +15,7 @@ import sys
 import time
 import tracemalloc
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -68,7 +69,10 @@ def main() -> None:
     from bench.import_candidates import build_rows
     from sessions_app import ods
 
-    full = ods.write_candidates(build_rows(ods.MAX_LINES))
+    rows = build_rows(ods.MAX_LINES)
+    for i, row in enumerate(rows):  # every line valid: birth dates within 1970-2010
+        row.birth_date = date(1970, 1, 1) + timedelta(days=i % 14600)
+    full = ods.write_candidates(rows)
     measure(f"{ods.MAX_LINES} lines (MAX_LINES)", full)
     small = ods.write_candidates(build_rows(10))
     measure("10 lines padded to the cap", padded(small, ods.MAX_CONTENT_BYTES - 1024))

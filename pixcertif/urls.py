@@ -30,3 +30,6 @@ urlpatterns = [
     path("", include("finalisation.urls")),  # finalisation
     path("", include("finalisation.results.urls")),  # results, certificates, verification
 ]
+
+# The database unreachable is a 503 with Retry-After (pixcertif/outage.py); anything else a 500.
+handler500 = "pixcertif.outage.server_error"

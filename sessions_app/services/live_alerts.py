@@ -125,7 +125,8 @@ def _lock_alert(alert: LiveAlert) -> tuple[Certification, LiveAlert]:
 
 def _replacement_for(certification: Certification, question: CertificationChallenge) -> Challenge | None:
     """Another active question of the same competence, at or below the replaced one's level,
-    never one the test holds or held; the highest level first, drawn reproducibly."""
+    never one the test holds or held; the highest level first, drawn reproducibly. A candidate
+    who needs an adjustment gets an accessible one where the bank has one left."""
     used = set(
         CertificationChallenge.objects.filter(certification=certification).values_list("challenge_id", flat=True)
     )
@@ -135,6 +136,8 @@ def _replacement_for(certification: Certification, question: CertificationChalle
             is_active=True, competence=question.competence, level__lte=question.challenge.level
         ).exclude(pk__in=used)
     )
+    if certification.candidate.needs_adjustment and any(c.accessible for c in pool):
+        pool = [c for c in pool if c.accessible]  # the draw's rule for an adjustment (README)
     if not pool:
         return None
     top = max(challenge.level for challenge in pool)

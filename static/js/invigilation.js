@@ -2,6 +2,7 @@
    - live list: htmx polls the fragment every 5 s; we send If-None-Match ourselves and keep the
      list as it is on 304; polling pauses while a dialog or a menu is open, or while the invigilator types a search;
    - search filters rows as you type;
+   - outage: a 503 answer shows its message and keeps the list's last good copy;
    - confirmations: fills the shared <dialog> with the candidate's name (app.js opens it) and marks
      the confirmed post so the server does not ask again. */
 (function () {
@@ -82,6 +83,14 @@
     if (menu) menu.open = false;
   }, true);
 
+  // Live list: polls only when the page can refresh (no eval'd trigger condition: CSP).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var config = event.detail.requestConfig;
+    if (event.detail.elt === listElement() && config && config.verb === "get" && !window.pixInvigilationCanRefresh()) {
+      event.preventDefault();
+    }
+  });
+
   // "Gérer le signalement": the menu's link (a page without JavaScript) opens the shared dialog,
   // filled with the alert's question, category and address; focus goes to the sub-category and
   // comes back to the candidate's menu when the dialog closes.
@@ -141,6 +150,28 @@
     if (event.detail.requestConfig && event.detail.requestConfig.verb === "post") busy = false;
   });
   document.addEventListener("htmx:afterSwap", applyFilter);
+
+  // Service unavailable (503, the database restarting): htmx swaps nothing on an error, so the
+  // list keeps its last good copy; the server's message goes to the feedback region, and is
+  // removed by the next good answer of the list.
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var feedback = document.getElementById("invigilation-feedback");
+    if (!feedback || xhr.status !== 503) return;
+    var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+    var message = doc.querySelector("[data-unavailable]");
+    var p = document.createElement("p");
+    p.className = "alert alert-error";
+    p.setAttribute("data-unavailable", "");
+    p.textContent = message ? message.textContent : xhr.statusText;
+    feedback.replaceChildren(p);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful) return;
+    var feedback = document.getElementById("invigilation-feedback");
+    var stale = feedback && feedback.querySelector("[data-unavailable]");
+    if (stale) stale.remove();
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     var hint = document.querySelector("[data-live-hint]");

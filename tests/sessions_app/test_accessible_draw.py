@@ -88,3 +88,20 @@ def test_a_candidate_who_needs_an_adjustment_starts_a_test_of_accessible_questio
     stored = CertificationChallenge.objects.filter(certification=certification).select_related("challenge")
     assert stored.count() == 15
     assert all(q.challenge.accessible for q in stored)
+
+
+@pytest.mark.parametrize(("adjusted", "expected"), [(True, True), (False, False)])
+def test_a_live_alert_replacement_stays_accessible_for_an_adjusted_candidate(db, adjusted, expected):
+    from sessions_app.services.live_alerts import _replacement_for
+    from tests.factories import CertificationFactory
+
+    asked = ChallengeFactory(competence="1.1", level=3, accessible=True)
+    ChallengeFactory(competence="1.1", level=2, accessible=True)
+    ChallengeFactory(competence="1.1", level=3, has_image=True)
+    certification = CertificationFactory(candidate__needs_adjustment=adjusted)
+    question = CertificationChallenge.objects.create(
+        certification=certification, index=0, challenge=asked, competence="1.1"
+    )
+    replacement = _replacement_for(certification, question)
+    assert replacement.accessible is expected
+    assert replacement.level == (2 if adjusted else 3)
