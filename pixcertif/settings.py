@@ -109,16 +109,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # Login sessions and caches live in the database (or Redis when REDIS_URL is set), never in
-# process memory, so that several app servers behind a load balancer behave as one.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
-if env.str("REDIS_URL", default=""):
+# process memory, so that several app servers behind a load balancer behave as one. With Redis,
+# login sessions are "cached_db": written to both, read from Redis (a request reads no session row;
+# the database copy survives a Redis restart).
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("REDIS_URL"),
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="pixcertif"),
         }
     }
 else:
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -33,4 +33,7 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 WHITENOISE_AUTOREFRESH = True
+if REDIS_URL:  # noqa: F405
+    # One key space per test process (pytest-xdist workers share the Redis database).
+    CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"  # noqa: F405
 WHITENOISE_USE_FINDERS = True

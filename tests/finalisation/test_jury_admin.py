@@ -475,3 +475,19 @@ def test_every_jury_url_sends_non_staff_to_the_admin_login(client, admin_user, c
     session.refresh_from_db()
     assert session.status == SessionStatus.FINALIZED
     assert not AuditEvent.objects.filter(action__startswith="jury.").exclude(actor=None).exists()
+
+
+@pytest.mark.parametrize("status", [SessionStatus.FINALIZED, SessionStatus.PUBLISHED])
+def test_the_action_buttons_come_from_a_template_with_no_inline_script_or_style(staff_client, certification, status):
+    """templates/admin/jury/_action_button.html: danger said in words (not colour alone); the
+    confirmation comes from static/js/jury_admin.js (a CSP without 'unsafe-inline' allows it)."""
+    session = mark_finalised(certification.candidate.session, status=status)
+    body = staff_client.get(reverse("admin:finalisation_jurysession_change", args=[session.pk])).content.decode()
+    buttons = re.findall(r"<button[^>]*formaction=[^>]*>.*?</button>", body, re.S)
+    assert buttons
+    assert not [b for b in buttons if "onclick" in b or "style=" in b]
+    danger = [b for b in buttons if "jury-danger" in b]
+    assert danger and all("Attention :" in b for b in danger)
+    assert "js/jury_admin.js" in body and "css/jury_admin.css" in body
+    if status == SessionStatus.FINALIZED:
+        assert any('data-confirm="Rendre cette session au centre' in b for b in danger)

@@ -29,9 +29,9 @@ from finalisation.jury import services as jury
 from finalisation.jury.admin.common import (
     JuryActionsMixin,
     StaffOnlyMixin,
-    _button,
-    _is_staff,
-    _run_on_each,
+    action_button,
+    is_staff_member,
+    run_on_each,
 )
 from finalisation.jury.forms import CancelCertificateForm, ConfirmForm, ExtraTimeForm, IdentityForm
 from finalisation.jury.timeline import certification_timeline
@@ -94,7 +94,7 @@ class AnswerInline(StaffOnlyMixin, admin.TabularInline):
         name = "unneutralise" if obj.is_neutralized else "neutralise"
         label = _("Annuler la neutralisation") if obj.is_neutralized else _("Neutraliser")
         url = reverse(f"admin:finalisation_jurycertification_{name}", args=[obj.certification_id, obj.pk])
-        return _button(url, label)
+        return action_button(url, label)
 
 
 class ReportInline(StaffOnlyMixin, admin.TabularInline):
@@ -132,7 +132,7 @@ class ReportInline(StaffOnlyMixin, admin.TabularInline):
             _("Note de résolution"),
             field,
             field,
-            _button(url, _("Résoudre")),
+            action_button(url, _("Résoudre")),
         )
 
 
@@ -200,7 +200,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Comments can be edited while the session is in the jury's hands."""
-        if not _is_staff(request):
+        if not is_staff_member(request):
             return False
         return obj is None or obj.candidate.session.is_in_jury_hands
 
@@ -300,10 +300,10 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
 
         buttons = []
         if obj.jury_status == "cancelled" or obj.rejected_for_fraud:
-            buttons.append(_button(url("reinstate"), _("Rétablir le résultat calculé")))
+            buttons.append(action_button(url("reinstate"), _("Rétablir le résultat calculé")))
         if obj.jury_status != "cancelled":
             buttons.append(
-                _button(
+                action_button(
                     url("cancel"),
                     _("Annuler la certification"),
                     danger=True,
@@ -312,7 +312,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
             )
         if not obj.rejected_for_fraud:
             buttons.append(
-                _button(
+                action_button(
                     url("reject_for_fraud"),
                     _("Rejeter pour fraude"),
                     danger=True,
@@ -324,7 +324,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
     # ---- changelist actions
 
     def _each(self, request: HttpRequest, queryset: QuerySet, service: Callable[..., Any], done: str) -> None:
-        _run_on_each(
+        run_on_each(
             self, request, queryset, service, argument="certification", done=f"{done} : {{count}} certification(s)."
         )
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -17,11 +17,11 @@ from sessions_app.models import IssueReport, SessionStatus
 from sessions_app.models.session import IN_JURY_HANDS_STATUSES
 
 
-def _is_staff(request: HttpRequest) -> bool:
+def is_staff_member(request: HttpRequest) -> bool:
     return bool(request.user.is_active and request.user.is_staff)
 
 
-def _unresolved_reports(session_ref: str) -> Subquery:
+def unresolved_reports(session_ref: str) -> Subquery:
     return Subquery(
         IssueReport.objects.filter(**{"certification__candidate__session": OuterRef(session_ref)}, resolved_at=None)
         .values("certification__candidate__session")
@@ -31,22 +31,16 @@ def _unresolved_reports(session_ref: str) -> Subquery:
     )
 
 
-def _button(url: str, label: str, *, danger: bool = False, confirm: str = "") -> str:
-    """A submit button of the admin change form, posting (with its CSRF token) to another URL."""
-    # No inline style nor handler (Content-Security-Policy): static/css/jury_admin.css colours a
-    # dangerous action, static/js/jury_admin.js asks the data-confirm question before posting.
-    classes = "button jury-danger" if danger else "button"
-    ask = format_html(' data-confirm="{}"', confirm) if confirm else ""
-    return format_html(
-        '<button type="submit" class="{}" formaction="{}" formmethod="post" formnovalidate{}>{}</button>',
-        classes,
-        url,
-        ask,
-        label,
+def action_button(url: str, label: str, *, danger: bool = False, confirm: str = "") -> str:
+    """A submit button of the admin change form, posting (with its CSRF token) to another URL
+    (templates/admin/jury/_action_button.html; confirmation and danger style from the static
+    files of `JuryActionsMixin.Media`)."""
+    return render_to_string(
+        "admin/jury/_action_button.html", {"url": url, "label": label, "danger": danger, "confirm": confirm}
     )
 
 
-def _run_on_each(
+def run_on_each(
     model_admin: admin.ModelAdmin,
     request: HttpRequest,
     queryset: QuerySet,
@@ -71,10 +65,10 @@ class StaffOnlyMixin:
     """Any active staff member is a jury member; nobody adds or deletes from here."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_staff(request)
+        return is_staff_member(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_staff(request)
+        return is_staff_member(request)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

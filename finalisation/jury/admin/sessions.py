@@ -30,9 +30,9 @@ from finalisation.jury.admin.common import (
     NeedsActionFilter,
     ProcessingFilter,
     StaffOnlyMixin,
-    _button,
-    _run_on_each,
-    _unresolved_reports,
+    action_button,
+    run_on_each,
+    unresolved_reports,
 )
 from finalisation.models import JurySession
 from finalisation.models.attachments import SessionAttachment
@@ -204,7 +204,7 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
             .get_queryset(request)
             .exclude(status=SessionStatus.CREATED)
             .annotate(
-                unresolved_reports=Coalesce(_unresolved_reports("pk"), 0),
+                unresolved_reports=Coalesce(unresolved_reports("pk"), 0),
                 certifications=Coalesce(certifications, 0),
             )
         )
@@ -244,10 +244,10 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
         buttons = []
         if obj.is_in_jury_hands:
             buttons += [
-                _button(url("take"), _("Prendre en charge")),
-                _button(url("rescore"), _("Recalculer les scores")),
-                _button(url("publish"), _("Publier les résultats")),
-                _button(
+                action_button(url("take"), _("Prendre en charge")),
+                action_button(url("rescore"), _("Recalculer les scores")),
+                action_button(url("publish"), _("Publier les résultats")),
+                action_button(
                     url("unfinalise"),
                     _("Définaliser (rendre la session au centre)"),
                     danger=True,
@@ -255,13 +255,13 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
                 ),
             ]
         elif obj.status == SessionStatus.PUBLISHED:
-            buttons.append(_button(url("unpublish"), _("Dépublier les résultats"), danger=True))
+            buttons.append(action_button(url("unpublish"), _("Dépublier les résultats"), danger=True))
         return format_html_join(" ", "{}", ((b,) for b in buttons)) or "—"
 
     # ---- changelist actions (several sessions at once)
 
     def _each(self, request: HttpRequest, queryset: QuerySet, service: Callable[..., Any], done: str) -> None:
-        _run_on_each(
+        run_on_each(
             self,
             request,
             queryset,
