@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pixcertif import exports, imports
 from sessions_app import ods
@@ -85,10 +87,10 @@ class Validation:
 
 def summary(*, sessions: int, empty: int, candidates: int) -> str:
     """ "5 sessions dont 1 sans candidat · 72 candidats"."""
-    text = f"{sessions} session" + ("s" if sessions > 1 else "")
+    text = ngettext("%(n)s session", "%(n)s sessions", sessions) % {"n": sessions}
     if empty:
-        text += f" dont {empty} sans candidat"
-    return text + f" · {candidates} candidat" + ("s" if candidates > 1 else "")
+        text += ngettext(" dont %(n)s sans candidat", " dont %(n)s sans candidat", empty) % {"n": empty}
+    return text + ngettext(" · %(n)s candidat", " · %(n)s candidats", candidates) % {"n": candidates}
 
 
 # ---------------------------------------------------------------- the template
@@ -148,7 +150,7 @@ def template_ods() -> bytes:
 def _decode(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
         raise ImportFileError(
-            "L'encodage du fichier n'est pas reconnu (UTF-16 ?) : enregistrez-le en CSV UTF-8 ou en .ods."
+            _("L'encodage du fichier n'est pas reconnu (UTF-16 ?) : enregistrez-le en CSV UTF-8 ou en .ods.")
         )
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
@@ -158,7 +160,7 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         raise ImportFileError(
-            "L'encodage du fichier n'est pas reconnu : enregistrez-le en UTF-8 ou Windows-1252, ou en .ods."
+            _("L'encodage du fichier n'est pas reconnu : enregistrez-le en UTF-8 ou Windows-1252, ou en .ods.")
         ) from None
 
 
@@ -173,7 +175,9 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
             if any(cell.strip() for cell in cells):
                 yield reader.line_num, list(cells)
     except csv.Error as error:
-        raise ImportFileError(f"Le fichier CSV est mal formé (ligne {reader.line_num}) : {error}.") from None
+        raise ImportFileError(
+            _("Le fichier CSV est mal formé (ligne %(line)s) : %(error)s.") % {"line": reader.line_num, "error": error}
+        ) from None
 
 
 def _table_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
@@ -186,8 +190,10 @@ def _table_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
             is_ods = False
         if not is_ods:
             raise ImportFileError(
-                "Ce fichier est un classeur Excel (.xlsx) ou une archive, pas un fichier CSV ou ODS : "
-                "enregistrez-le au format .csv ou .ods."
+                _(
+                    "Ce fichier est un classeur Excel (.xlsx) ou une archive, pas un fichier CSV ou ODS : "
+                    "enregistrez-le au format .csv ou .ods."
+                )
             )
         try:
             yield from ods._rows(ods._open(data))
@@ -227,13 +233,15 @@ def _parse_session_time(text: str) -> dt.time | None:
 def validate_file(data: bytes, *, center) -> Validation:
     """Read and check the whole file for `center` (raises ImportFileError for a file-level problem)."""
     if not data:
-        raise ImportFileError("Le fichier est vide.")
+        raise ImportFileError(_("Le fichier est vide."))
     if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(f"Le fichier est trop volumineux : la taille maximale est de {MAX_FILE_LABEL}.")
+        raise ImportFileError(
+            _("Le fichier est trop volumineux : la taille maximale est de %(max)s.") % {"max": MAX_FILE_LABEL}
+        )
     rows = _table_rows(data)
     first = next(rows, None)
     if first is None:
-        raise ImportFileError("Le fichier est vide : il ne contient ni en-tête ni ligne.")
+        raise ImportFileError(_("Le fichier est vide : il ne contient ni en-tête ni ligne."))
     header_line, header_cells = first
     result = Validation()
     positions: dict[str, int] = {}
@@ -241,22 +249,28 @@ def validate_file(data: bytes, *, center) -> Validation:
         letter = column_letter(index)
         text = _formula_or_text(cell)
         if text is None:
-            result.errors.append(LineError(header_line, letter, "les formules ne sont pas acceptées dans l'en-tête."))
+            result.errors.append(
+                LineError(header_line, letter, _("les formules ne sont pas acceptées dans l'en-tête."))
+            )
             continue
         if not text:
             continue
         column = _HEADERS.get(ods._header_key(text))
         if column is None:
-            result.errors.append(LineError(header_line, f"{letter} « {text[:60]} »", "colonne inconnue."))
+            result.errors.append(LineError(header_line, f"{letter} « {text[:60]} »", _("colonne inconnue.")))
         elif column.key in positions:
             result.errors.append(
-                LineError(header_line, f"{letter} « {text[:60]} »", "cette colonne apparaît deux fois.")
+                LineError(header_line, f"{letter} « {text[:60]} »", _("cette colonne apparaît deux fois."))
             )
         else:
             positions[column.key] = index
     for column in COLUMNS:
         if column.required and column.key not in positions:
-            result.errors.append(LineError(header_line, "", f"la colonne obligatoire « {column.header} » est absente."))
+            result.errors.append(
+                LineError(
+                    header_line, "", _("la colonne obligatoire « %(column)s » est absente.") % {"column": column.header}
+                )
+            )
     if result.errors:
         return result
 
@@ -273,8 +287,11 @@ def validate_file(data: bytes, *, center) -> Validation:
         count += 1
         if count > MAX_LINES:
             raise ImportFileError(
-                f"Le fichier contient plus de {MAX_LINES_LABEL} lignes : la limite est de {MAX_LINES_LABEL} "
-                "lignes par import. Divisez-le en plusieurs fichiers."
+                _(
+                    "Le fichier contient plus de %(max)s lignes : la limite est de %(max)s "
+                    "lignes par import. Divisez-le en plusieurs fichiers."
+                )
+                % {"max": MAX_LINES_LABEL}
             )
         raw: dict[str, str | None] = {}
         for key, index in positions.items():
@@ -282,7 +299,7 @@ def validate_file(data: bytes, *, center) -> Validation:
             text = _formula_or_text(value)
             if text is None:
                 result.errors.append(
-                    LineError(line, where(key), "les formules ne sont pas acceptées : saisissez la valeur.")
+                    LineError(line, where(key), _("les formules ne sont pas acceptées : saisissez la valeur."))
                 )
             elif (control := _control_character(text)) is not None:
                 result.errors.append(LineError(line, where(key), imports.control_character_message(control)))
@@ -313,8 +330,11 @@ def validate_file(data: bytes, *, center) -> Validation:
                 LineError(
                     line,
                     "",
-                    f"les informations de la session diffèrent de celles de la ligne {group['line']} "
-                    "(même session : mêmes surveillants et observations attendus).",
+                    _(
+                        "les informations de la session diffèrent de celles de la ligne %(line)s "
+                        "(même session : mêmes surveillants et observations attendus)."
+                    )
+                    % {"line": group["line"]},
                 )
             )
             continue
@@ -326,15 +346,15 @@ def validate_file(data: bytes, *, center) -> Validation:
                 LineError(
                     line,
                     "",
-                    f"même nom de naissance, prénom et date de naissance que la ligne {group['identities'][identity]} "
-                    "dans la même session.",
+                    _("même nom de naissance, prénom et date de naissance que la ligne %(line)s dans la même session.")
+                    % {"line": group["identities"][identity]},
                 )
             )
             continue
         group["identities"][identity] = line
         group["candidates"].append({"line": line, **_json(candidate)})
     if count == 0:
-        raise ImportFileError("Le fichier ne contient que l'en-tête : aucune session à importer.")
+        raise ImportFileError(_("Le fichier ne contient que l'en-tête : aucune session à importer."))
     _check_existing(center, groups, numbers, result.errors)
     if result.errors:
         result.errors.sort(key=lambda e: e.line)
@@ -351,7 +371,9 @@ def _check_session(line: int, raw: dict[str, str | None], where, errors: list[Li
     text = raw.get("number") or ""
     if text:
         if not text.isdigit() or not 0 < int(text) < 2**63:
-            errors.append(LineError(line, where("number"), f"« {text} » n'est pas un numéro de session."))
+            errors.append(
+                LineError(line, where("number"), _("« %(value)s » n'est pas un numéro de session.") % {"value": text})
+            )
         else:
             number = int(text)
     values = {key: raw.get(key) for key in _SESSION_KEYS if key != "number"}
@@ -363,13 +385,13 @@ def _check_session(line: int, raw: dict[str, str | None], where, errors: list[Li
     for key in ("address", "room", "examiner", "description"):
         value = values[key] or ""
         if not value and key != "description":
-            errors.append(LineError(line, where(key), "cette case est obligatoire."))
+            errors.append(LineError(line, where(key), _("cette case est obligatoire.")))
         elif len(value) > LENGTHS[key]:
-            errors.append(LineError(line, where(key), f"{LENGTHS[key]} caractères au maximum."))
+            errors.append(LineError(line, where(key), _("%(max)s caractères au maximum.") % {"max": LENGTHS[key]}))
         fields[key] = value
     date_text = values["date"] or ""
     if not date_text:
-        errors.append(LineError(line, where("date"), "cette case est obligatoire."))
+        errors.append(LineError(line, where("date"), _("cette case est obligatoire.")))
     else:
         try:
             day = ods.parse_date(date_text)
@@ -377,18 +399,30 @@ def _check_session(line: int, raw: dict[str, str | None], where, errors: list[Li
             errors.append(LineError(line, where("date"), str(error)))
         else:
             if not 2000 <= day.year <= 2099:
-                errors.append(LineError(line, where("date"), f"« {date_text} » n'est pas une date de session valide."))
+                errors.append(
+                    LineError(
+                        line,
+                        where("date"),
+                        _("« %(value)s » n'est pas une date de session valide.") % {"value": date_text},
+                    )
+                )
             elif day < timezone.localdate():
-                errors.append(LineError(line, where("date"), "une session ne peut pas être programmée dans le passé."))
+                errors.append(
+                    LineError(line, where("date"), _("une session ne peut pas être programmée dans le passé."))
+                )
             fields["date"] = day.isoformat()
     time_text = values["time"] or ""
     if not time_text:
-        errors.append(LineError(line, where("time"), "cette case est obligatoire."))
+        errors.append(LineError(line, where("time"), _("cette case est obligatoire.")))
     else:
         start = _parse_session_time(time_text)
         if start is None:
             errors.append(
-                LineError(line, where("time"), f"« {time_text} » n'est pas une heure valide (format attendu : hh:mm).")
+                LineError(
+                    line,
+                    where("time"),
+                    _("« %(value)s » n'est pas une heure valide (format attendu : hh:mm).") % {"value": time_text},
+                )
             )
         else:
             fields["time"] = f"{start:%H:%M}"
@@ -411,24 +445,39 @@ def _check_existing(center, groups: dict[tuple, dict[str, Any]], numbers: dict[i
         enrolled.setdefault(session_id, set()).add((key, birth))
     for number, line in numbers.items():
         session = found.get(number)
-        where = "« Numéro de session préexistante »"
+        where = "« Numéro de session préexistante »"  # the file's column, French in both languages
         if session is None:  # another centre's session says the same: it does not exist for this centre
-            errors.append(LineError(line, where, f"la session {number} n'existe pas dans votre centre."))
+            errors.append(
+                LineError(line, where, _("la session %(number)s n'existe pas dans votre centre.") % {"number": number})
+            )
         elif session.is_locked_for_center:
             errors.append(
-                LineError(line, where, f"la session {number} est finalisée : elle ne peut plus être modifiée.")
+                LineError(
+                    line,
+                    where,
+                    _("la session %(number)s est finalisée : elle ne peut plus être modifiée.") % {"number": number},
+                )
             )
         elif session.is_started:
             errors.append(
                 LineError(
-                    line, where, f"la session {number} a déjà débuté : ses candidats ne peuvent plus être modifiés."
+                    line,
+                    where,
+                    _("la session %(number)s a déjà débuté : ses candidats ne peuvent plus être modifiés.")
+                    % {"number": number},
                 )
             )
         else:
             group = groups[("number", number)]
             for identity, candidate_line in group["identities"].items():
                 if identity in enrolled.get(number, set()):
-                    errors.append(LineError(candidate_line, "", f"ce candidat est déjà inscrit à la session {number}."))
+                    errors.append(
+                        LineError(
+                            candidate_line,
+                            "",
+                            _("ce candidat est déjà inscrit à la session %(number)s.") % {"number": number},
+                        )
+                    )
 
 
 def _json(candidate: CandidateData) -> dict[str, Any]:

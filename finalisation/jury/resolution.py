@@ -17,7 +17,6 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from finalisation.jury.scoring import session_score
 from pixcertif.core.audit import audit_record
@@ -45,12 +44,14 @@ RULES: dict[str, Condition] = {
     "E12": _always,
 }
 
-NOTE_NEUTRALISED = gettext_lazy("Résolu automatiquement ({code}) : la question {n} a été neutralisée.")
-NOTE_RIGHT_ANSWER = gettext_lazy(
+# Stored resolution notes (records read by the Pix jury): French, the reference, whatever the
+# language of the person whose action wrote them.
+NOTE_NEUTRALISED = "Résolu automatiquement ({code}) : la question {n} a été neutralisée."
+NOTE_RIGHT_ANSWER = (
     "Résolu automatiquement ({code}) : la question {n} a été répondue correctement, "
     "la neutralisation ne changerait rien."
 )
-NOTE_ALREADY = gettext_lazy("Résolu automatiquement ({code}) : la question {n} était déjà neutralisée.")
+NOTE_ALREADY = "Résolu automatiquement ({code}) : la question {n} était déjà neutralisée."
 
 
 def _question_of(report: IssueReport) -> CertificationChallenge | None:

@@ -99,9 +99,11 @@ def class_certificates_pdf(
 
     pages = []
     for row in validated(rows):
-        with translation.override(language_of(row.certification.user)):
+        language = language_of(row.certification.user)
+        with translation.override(language):
             context = {"row": row, "session": row.session, "verification_url": verification_url}
-            pages.append(mark_safe(render_to_string("results/_certificate_body.html", context)))
+            body = mark_safe(render_to_string("results/_certificate_body.html", context))
+            pages.append({"lang": language, "body": body})
     html = render_to_string("results/class_certificates.html", {"pages": pages, "division": division})
     pdf = HTML(string=html, base_url=base_url).write_pdf()
     return f"attestations_classe_{_slug(division)}.pdf", pdf

@@ -9,6 +9,7 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.enrolment_rules import (
@@ -23,7 +24,7 @@ from sessions_app.models import BillingMode, Candidate, Sex
 from sessions_app.models.candidate import PREPAYMENT_CODE_MAX_LENGTH
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MAX_UPLOAD_LABEL = "2 Mo"
+MAX_UPLOAD_LABEL = _("2 Mo")
 
 
 class CandidateForm(forms.Form):
@@ -164,14 +165,18 @@ def check_upload(upload, *, extensions: tuple[str, ...], content_types: tuple[st
     if not name.endswith(extensions):
         raise ValidationError(
             _("Le fichier doit être au format %(label)s (extension %(ext)s).")
-            % {"label": label, "ext": " ou ".join(extensions)}
+            % {"label": label, "ext": str(_(" ou ")).join(extensions)}
         )
     if upload.size == 0:
         raise ValidationError(_("Le fichier est vide."))
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("Le fichier est trop volumineux (%(size)s) : la taille maximale est de %(max)s.")
-            % {"size": f"{upload.size / 1024 / 1024:.1f} Mo".replace(".", ","), "max": MAX_UPLOAD_LABEL}
+            % {
+                # "2,5 Mo" in French, "2.5 MB" in English.
+                "size": _("%(size)s Mo") % {"size": formats.number_format(upload.size / 1024 / 1024, 1)},
+                "max": MAX_UPLOAD_LABEL,
+            }
         )
     content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
     if content_type and content_type not in content_types:

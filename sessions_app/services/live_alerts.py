@@ -37,6 +37,7 @@ from sessions_app.models import (
 from sessions_app.services.session_status import ensure_center_can_change
 from sessions_app.services.sessions import session_touch
 
+# Stored resolution notes (records read by the Pix jury): French, the reference.
 NOTE_REPLACED = (
     "Signalement en direct validé pendant la session : la question {n} a été remplacée par une autre question "
     "de la même compétence."

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pixcertif.accounts.models import CertificationCenter
 from pixcertif.core.audit import audit_record
@@ -21,7 +23,7 @@ from sessions_app.models import Candidate, Session, SessionImport
 from sessions_app.services.enrolment import DUPLICATE_MESSAGE, ENROLMENT_CLOSED_MESSAGE, ensure_billing_allowed
 from sessions_app.services.sessions import ensure_not_started, session_create, session_touch, session_update
 
-EXPIRED_MESSAGE = "Cet import a expiré : importez de nouveau le fichier."
+EXPIRED_MESSAGE = gettext_lazy("Cet import a expiré : importez de nouveau le fichier.")
 
 
 def session_import_stage(
@@ -31,9 +33,11 @@ def session_import_stage(
 
     Refused: a school centre, a result with errors."""
     if center.is_school:
-        raise DomainError("not_for_schools", "L'import de sessions est réservé aux centres qui ne sont pas scolaires.")
+        raise DomainError(
+            "not_for_schools", _("L'import de sessions est réservé aux centres qui ne sont pas scolaires.")
+        )
     if not validation.is_valid:
-        raise DomainError("import_invalid", "Le fichier contient des erreurs : rien n'a été importé.")
+        raise DomainError("import_invalid", _("Le fichier contient des erreurs : rien n'a été importé."))
     with transaction.atomic():
         SessionImport.objects.filter(created_by=by, expires_at__lte=timezone.now()).delete()
         return SessionImport.objects.create(
@@ -113,7 +117,10 @@ def _session_for(entry: dict[str, Any], *, center: CertificationCenter, by: Any)
         return session_create(center=center, by=by, **values)
     session = Session.objects.select_for_update().filter(pk=entry["number"], center=center).first()
     if session is None:
-        raise DomainError("session_not_found", f"La session {entry['number']} n'existe pas dans votre centre.")
+        raise DomainError(
+            "session_not_found",
+            _("La session %(number)s n'existe pas dans votre centre.") % {"number": entry["number"]},
+        )
     ensure_not_started(session, f"Session {session.pk} : {ENROLMENT_CLOSED_MESSAGE}")
     if values is not None:
         session = session_update(session=session, by=by, **values)

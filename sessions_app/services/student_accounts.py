@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pixcertif.accounts.models import CertificationCenter, User
 from pixcertif.accounts.usernames import base_username, one_time_password, unique_usernames
@@ -32,7 +33,9 @@ class AccountSheetLine:
 
 def _ensure_school(center: CertificationCenter) -> None:
     if not center.is_school:
-        raise DomainError("not_a_school", "La création de comptes d'élèves est réservée aux établissements scolaires.")
+        raise DomainError(
+            "not_a_school", _("La création de comptes d'élèves est réservée aux établissements scolaires.")
+        )
 
 
 def students_create_accounts(*, center: CertificationCenter, division: str, by: Any) -> list[AccountSheetLine]:
@@ -48,7 +51,7 @@ def students_create_accounts(*, center: CertificationCenter, division: str, by: 
             .order_by("last_name", "first_name", "pk")
         )
         if not students:
-            raise DomainError("division_unknown", "Cette classe n'existe pas dans la liste des élèves.")
+            raise DomainError("division_unknown", _("Cette classe n'existe pas dans la liste des élèves."))
         without = [s for s in students if s.user_id is None]
         if not without:
             return []
@@ -58,7 +61,7 @@ def students_create_accounts(*, center: CertificationCenter, division: str, by: 
                     return _create(center, without, by)
             except IntegrityError:  # a username taken meanwhile by another school: draw again
                 continue
-        raise DomainError("username_conflict", "Les identifiants n'ont pas pu être créés. Réessayez.")
+        raise DomainError("username_conflict", _("Les identifiants n'ont pas pu être créés. Réessayez."))
 
 
 def _create(center: CertificationCenter, students: list[Student], by: Any) -> list[AccountSheetLine]:
@@ -95,12 +98,14 @@ def student_reset_password(*, student: Student, by: Any) -> AccountSheetLine:
         _ensure_school(student.center)
         user = student.user
         if user is None:
-            raise DomainError("student_without_account", "Cet élève n'a pas encore de compte.")
+            raise DomainError("student_without_account", _("Cet élève n'a pas encore de compte."))
         if user.email or not user.username:
             raise DomainError(
                 "student_own_account",
-                "Ce compte a une adresse e-mail : l'élève réinitialise lui-même son mot de passe "
-                "(« Mot de passe oublié ? »).",
+                _(
+                    "Ce compte a une adresse e-mail : l'élève réinitialise lui-même son mot de passe "
+                    "(« Mot de passe oublié ? »)."
+                ),
             )
         user = User.objects.select_for_update().get(pk=user.pk)
         password = one_time_password()

@@ -231,3 +231,15 @@ def test_a_member_downloads_the_files_too(client, center, school):
     member = MembershipFactory(center=center, role=Membership.Role.MEMBER).user
     client.force_login(member)
     assert client.get(CSV, {"classe": "3EME B"}).status_code == 200
+
+
+def test_each_page_of_the_class_pdf_is_in_its_pupils_language(center_member_client, school):
+    user = school["abel"].user
+    user.language = "en"
+    user.save(update_fields=["language"])
+    response = center_member_client.get(PDF, {"classe": "3EME A"})  # the downloader's page is French
+    reader = PdfReader(io.BytesIO(response.content))
+    texts = [page.extract_text() for page in reader.pages]
+    assert "Pix certification certificate" in texts[0] and "only the French version is authoritative" in texts[0]
+    assert "Attestation de certification Pix" in texts[1] and "authoritative" not in texts[1]
+    assert reader.trailer["/Root"]["/Lang"] == "fr"

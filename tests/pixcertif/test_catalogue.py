@@ -82,6 +82,7 @@ def test_no_obsolete_or_fuzzy_entry_is_kept_in_the_files():
         text = path.read_text(encoding="utf-8")
         assert "\n#~" not in text, path
         assert "#, fuzzy" not in text, path
+        assert "\n#| " not in text, path  # no previous-msgid leftovers of a fuzzy match
 
 
 def test_the_placeholder_check_catches_broken_translations():
