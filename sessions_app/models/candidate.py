@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pixcertif.accounts.models import CertificationCenter
@@ -96,6 +97,10 @@ class Candidate(models.Model):
     identity_key = models.CharField(max_length=600, editable=False)
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, null=True, blank=True, related_name="candidates")
+    # When anything the invigilator's live list shows of this candidate last changed (presence,
+    # start, resume, end, alert, incident); answers stamp Certification.last_answered_at instead.
+    # The list's ETag and its "only what changed" 200 are read from these two stamps.
+    changed_at = models.DateTimeField(_("modifié le"), default=timezone.now)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="candidacies"
     )

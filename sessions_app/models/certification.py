@@ -94,6 +94,11 @@ class Certification(models.Model):
     # Last heartbeat of the test page (written at most every HEARTBEAT_WRITE_EVERY). Null: this
     # test's page never pinged (no JavaScript), so leaving it cannot be detected.
     last_seen_at = models.DateTimeField(_("page du test vue le"), null=True, blank=True)
+    # Stored at the start so that no question page recounts them: the test's length (kept right
+    # when a live alert replaces a question), and when the last answer was recorded (the live
+    # list's activity, and its change stamp for answers: an answer writes this row only).
+    challenge_count = models.PositiveSmallIntegerField(_("nombre de questions"), default=0)
+    last_answered_at = models.DateTimeField(_("dernière réponse le"), null=True, blank=True)
 
     # Jury and results.
     jury_status = models.CharField(

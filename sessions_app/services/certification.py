@@ -331,7 +331,9 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
                     "no_challenges",
                     _("Aucune question n'est disponible pour votre test. Prévenez votre surveillant."),
                 )
-            certification = Certification.objects.create(candidate=candidate, user=user, started_at=now, seed=seed)
+            certification = Certification.objects.create(
+                candidate=candidate, user=user, started_at=now, seed=seed, challenge_count=len(drawn)
+            )
             CertificationChallenge.objects.bulk_create(
                 [
                     CertificationChallenge(
