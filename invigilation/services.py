@@ -19,7 +19,7 @@ from pixcertif.core.errors import DomainError
 from sessions_app.models import Candidate, Certification, IssueReport, IssueReportSource, Session
 from sessions_app.report_categories import CATEGORIES, DETAILS_MAX_LENGTH
 from sessions_app.services.session_status import ensure_center_can_change, session_lock
-from sessions_app.services.sessions import session_touch
+from sessions_app.services.sessions import candidate_touch
 
 
 def invigilator_access_grant(*, session: Session, by: Any) -> InvigilatorAccess:
@@ -89,7 +89,7 @@ def incident_log(*, candidate: Candidate, code: str, description: str, by: Any) 
             report=report.pk,
             code=report.code,
         )
-        session_touch(session)
+        candidate_touch(candidate.pk)
         return report
 
 

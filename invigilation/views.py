@@ -1,12 +1,45 @@
 """The invigilator space: entry by session number + password, then one phone-sized page per
-session with a live candidate list (an htmx-polled fragment answering 304 when nothing changed)."""
+session with a live candidate list (an htmx-polled fragment).
+
+The live list's versions. A candidate-level change (presence, start, resume authorised, end,
+join, a live alert opened or handled, an incident logged) stamps `Candidate.changed_at`; an answer
+stamps `Certification.last_answered_at`; a session-level change (enrolment, session edit,
+finalisation, status) stamps `Session.changed_at`. One query (`selectors.list_stamp`, with the
+access check) reads the session's stamp and status, the newest row stamp and the live alerts'
+stamp; the ETag is
+
+    "<version>-<newest row stamp>-<read at (ms)>-<reads right until (s)>"
+
+where <version> is the markup's version, the session's stamp and status, the query and the
+alerts' stamp (a change in the set of alerts reorders the list: alert rows first).
+
+A poll gets:
+- 304 when the copy it names is of the same version and row stamp and its minute has not turned;
+- "only what changed" when the page's script names its copy in `X-Pix-List-Copy` (with htmx) and
+  that copy is of the same version and not turned: the rows stamped after the copy was read (less
+  `SKEW_MARGIN`), each `<li id="candidate-N" hx-swap-oob="true">`, and the counters, with
+  `HX-Reswap: none` (nothing swapped in place) and `Cache-Control: no-store`;
+- else the whole list (`private, no-cache`).
+
+The browser's HTTP cache can never hand htmx a delta for a 304: a delta is never stored
+(`no-store`), and the script's polls carry their own If-None-Match, which makes the browser bypass
+its cache for them (Fetch: a request with author conditional headers is "no-store"). The only
+body the cache may hold is a whole list with its own ETag, and a delta is only asked for through
+`X-Pix-List-Copy`, which only the script sends: a revalidation by the browser itself (If-None-Match
+alone) gets a 304 for that very copy or a whole list. The script takes each answer's ETag as its
+copy, and a delta it did not apply (a menu opened meanwhile) leaves its copy as it was.
+
+The fragment is gzipped when the client accepts it (`gzip_page`: Django's "Heal The Breach" random
+length); the session page, which holds the access code, is not (see the README, deployment).
+"""
 
 from __future__ import annotations
 
 import time
 import zlib
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,13 +51,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import http_date, parse_etags
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from invigilation import selectors
 from invigilation.forms import EntryForm
 from invigilation.models import has_invigilator_access
-from invigilation.rows import render_rows
+from invigilation.selectors import CandidateRow, ListStamp
 from invigilation.services import invigilator_access_grant, invigilator_access_refused
 from pixcertif import downloads
 from pixcertif.accounts import throttle
@@ -45,7 +79,15 @@ from sessions_app.services.certification import (
 ENTRY_GUARD = throttle.Guard("invigilator-entry", per_account=10, per_address=300)
 # Part of the live list's ETag: bump it when the fragment's markup changes, so that browsers
 # holding a copy made by the previous version get the new one.
-FRAGMENT_VERSION = "2"
+FRAGMENT_VERSION = "3"
+# The page's script names the copy on screen in this request header: the only way to ask for
+# "only what changed" (see the module docstring). A delta answer says how many rows it carries.
+COPY_HEADER = "X-Pix-List-Copy"
+DELTA_HEADER = "X-Pix-List-Delta"
+# A delta sends the rows stamped after the copy was read, less this margin: a transaction that
+# took its stamp before the copy was read but committed after it (or a few ms of clock skew
+# between app servers) is still sent by the next change of the session.
+SKEW_MARGIN = timedelta(seconds=2)
 # "Valider le signalement": the sub-categories an invigilator may pick (E ones, as finalisation words them).
 ALERT_CHOICES = [(code, label_for(code)) for code in CATEGORIES if code in ALERT_CODES]
 
@@ -104,34 +146,56 @@ def _session_page_url(session_id: int, query: str = "") -> str:
     return f"{url}?{urlencode({'q': query})}" if query else url
 
 
-def _list_version(session: Session, query: str) -> str:
-    stamp = int(session.changed_at.timestamp() * 1_000_000)
-    # crc32, not hash(): the same on every worker process.
-    return f"{FRAGMENT_VERSION}-{session.pk}-{stamp}-{session.status}-{zlib.crc32(query.encode()):x}"
-
-
-def _list_etag(session: Session, query: str, valid_until: datetime | None) -> str:
-    """The version of the data, then the instant (epoch seconds, 0: never) until which the copy
-    reads right with nothing written: a minute label ("il y a 2 min", "Inactif depuis N min"), a
-    15-minute authorisation or a 24-hour limit turns then. A poll answers 304 before it, and
-    renders the list again after it: once a minute at most while tests are in progress."""
-    until = int(valid_until.timestamp()) if valid_until else 0
-    return f'"{_list_version(session, query)}-{until}"'
-
-
-def _current_copy(request: HttpRequest, session: Session, query: str) -> str | None:
-    """The ETag the browser holds, if that copy is still the right one now (then: 304)."""
-    version = _list_version(session, query)
-    now = time.time()
-    for etag in parse_etags(request.headers.get("If-None-Match", "")):
-        held, _sep, until = etag.strip('"').rpartition("-")
-        if held == version and until.isdigit() and (until == "0" or now < int(until)):
-            return etag
-    return None
-
-
 def _search_query(request: HttpRequest) -> str:
     return request.GET.get("q", request.POST.get("q", ""))[:100]
+
+
+# ---------------------------------------------------------------- the list's versions
+
+
+def _micro(value: datetime | None) -> int:
+    return int(value.timestamp() * 1_000_000) if value is not None else 0
+
+
+def _version(session_id: int, stamp: ListStamp, query: str) -> str:
+    """What, when it changes, makes the browser's copy useless: the markup's version, the session
+    row (a session-level change), its status, the query (crc32, not hash(): the same on every
+    worker process) and the set of live alerts (alert rows come first: the order changes)."""
+    query_crc = zlib.crc32(query.encode())
+    return f"{FRAGMENT_VERSION}-{session_id}-{_micro(stamp.changed_at)}-{stamp.status}-{query_crc:x}-{stamp.alerts}"
+
+
+def _etag(version: str, stamp: ListStamp, read_at: float, valid_until: datetime | None) -> str:
+    """The version, the newest row stamp (a new one: not 304), the instant the stamps were read
+    (ms: the next delta sends the rows stamped after it, less `SKEW_MARGIN`), then the instant
+    (epoch seconds, 0: never) until which the copy reads right with nothing written: a minute
+    label ("il y a 2 min", "Inactif depuis N min"), a 15-minute authorisation or a 24-hour limit
+    turns then. A poll answers 304 before it, and renders the list again after it: once a minute
+    at most while tests are in progress."""
+    until = int(valid_until.timestamp()) if valid_until else 0
+    return f'"{version}-{_micro(stamp.rows)}-{int(read_at * 1000)}-{until}"'
+
+
+@dataclass(frozen=True, slots=True)
+class _Copy:
+    """A copy the browser holds, read back from its ETag."""
+
+    version: str
+    rows: int  # its newest row stamp (µs)
+    read_at: int  # when its stamps were read (ms)
+    until: int  # epoch seconds, 0: nothing depends on the time
+
+    def reads_right_at(self, now: float) -> bool:
+        return self.until == 0 or now < self.until
+
+
+def _copies(header: str) -> list[_Copy]:
+    copies = []
+    for etag in parse_etags(header):
+        parts = etag.removeprefix("W/").strip('"').rsplit("-", 3)  # weak: the gzipped copy
+        if len(parts) == 4 and all(part.isdigit() for part in parts[1:]):
+            copies.append(_Copy(parts[0], int(parts[1]), int(parts[2]), int(parts[3])))
+    return copies
 
 
 # ---------------------------------------------------------------- pages
@@ -140,65 +204,143 @@ def _search_query(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = selectors.watched_session(request.user, session_id)
-    if session is None:
+    watched = selectors.watched_session_with_stamp(request.user, session_id)
+    if watched is None:
         return _to_entry(request, session_id)
-    context = _list_context(request, session, _search_query(request))
+    session, stamp = watched
+    context = _list_context(request, session, stamp, _search_query(request), time.time())
     context["alert_choices"] = ALERT_CHOICES
     return render(request, "invigilation/session.html", context)
 
 
 @require_GET
+@gzip_page
 def candidate_list(request: HttpRequest, session_id: int) -> HttpResponse:
-    """The live list (htmx polls it every 5 s). 304 when the copy the browser holds is current:
-    decided from one small query, before anything is rendered."""
-    stamp = selectors.watched_session_stamp(request.user, session_id)
+    """The live list (htmx polls it every 5 s): 304 when the browser's copy is current, decided
+    from one query before anything is rendered; the changed rows alone (out of band) when the
+    page's copy is of the same version; else the whole list. See the module docstring."""
+    stamp = selectors.list_stamp(request.user, session_id)
     if stamp is None:
         return _to_entry(request, session_id)
-    session = Session(pk=session_id, changed_at=stamp[0], status=stamp[1])  # all the list needs of it
     query = _search_query(request)
-    etag = _current_copy(request, session, query)
-    if etag is not None:
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        html, etag = _render_list(request, session, query)
-        response = HttpResponse(html)
-    _cache_headers(response, session, etag)
-    return response
+    version = _version(session_id, stamp, query)
+    now = time.time()  # after the stamps were read: the instant a new copy is "as of"
+    rows = _micro(stamp.rows)
+    page_copy = _copies(request.headers.get(COPY_HEADER, "")) if request.htmx else []
+    for held in page_copy or _copies(request.headers.get("If-None-Match", "")):
+        if held.version == version and held.rows == rows and held.reads_right_at(now):
+            response: HttpResponse = HttpResponseNotModified()
+            response["ETag"] = _etag_of(held)
+            response["Cache-Control"] = "private, no-cache"
+            return response
+    session = Session(pk=session_id, changed_at=stamp.changed_at, status=stamp.status)  # all the list needs of it
+    held = page_copy[0] if page_copy else None
+    if held is not None and held.version == version and held.reads_right_at(now):
+        return _delta_response(request, session, stamp, query, held, now)
+    return _full_response(request, session, stamp, query, now)
 
 
-def _list_context(request: HttpRequest, session: Session, query: str) -> dict:
-    listing = selectors.candidate_list(session, query)
-    etag = _list_etag(session, query, listing.valid_until)
+def _etag_of(copy: _Copy) -> str:
+    return f'"{copy.version}-{copy.rows}-{copy.read_at}-{copy.until}"'
+
+
+def _row_links(session_id: int, query: str) -> Callable[[CandidateRow], RowLinks]:
+    """Reverse once per render, then build each row's addresses from its ids (reversing per row costs)."""
+
+    def maker(name: str) -> Callable[[int], str]:
+        prefix, suffix = reverse(f"invigilation:{name}", args=[session_id, 0]).rsplit("/0", 1)
+        return lambda pk: f"{prefix}/{pk}{suffix}"
+
+    presence, resume, end, incident, alert = (
+        maker(name) for name in ("presence", "authorize_resume", "end_test", "incident", "alert")
+    )
+    search = f"?{urlencode({'q': query})}" if query else ""
+    return lambda row: RowLinks(
+        presence=presence(row.pk),
+        resume=resume(row.pk),
+        end=end(row.pk),
+        incident=incident(row.pk) + search,
+        alert=f"{alert(row.alert_id)}{search}" if row.alert_id else "",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RowLinks:
+    """The addresses a row's forms and menu items post to or open."""
+
+    presence: str
+    resume: str
+    end: str
+    incident: str
+    alert: str
+
+
+@dataclass(frozen=True, slots=True)
+class RowItem:
+    row: CandidateRow
+    links: RowLinks
+
+
+def _row_items(rows: list[CandidateRow], session_id: int, query: str) -> list[RowItem]:
+    links = _row_links(session_id, query)
+    return [RowItem(row, links(row)) for row in rows]
+
+
+def _rows_context(request: HttpRequest, session: Session, rows: list[CandidateRow], query: str) -> dict:
     return {
-        "session": session,
-        "listing": listing,
-        "rows_html": render_rows(
-            listing.rows,
-            session_id=session.pk,
-            csrf_token=get_token(request),
-            query=query,
-            finalized=session.is_locked_for_center,
-        ),
+        "rows": _row_items(rows, session.pk, query),
+        "csrf_token": get_token(request),
+        "finalized": session.is_locked_for_center,
         "query": query,
-        "etag": etag,
     }
 
 
-def _render_list(
-    request: HttpRequest, session: Session, query: str, feedback: str = "", error: bool = False
-) -> tuple[str, str]:
-    """(the fragment, its ETag)."""
+def _list_context(request: HttpRequest, session: Session, stamp: ListStamp, query: str, read_at: float) -> dict:
+    """The whole list; `stamp` was read before its rows, at `read_at`."""
+    listing = selectors.candidate_list(session, query)
+    return {
+        **_rows_context(request, session, listing.rows, query),
+        "session": session,
+        "listing": listing,
+        "etag": _etag(_version(session.pk, stamp, query), stamp, read_at, listing.valid_until),
+    }
+
+
+def _full_response(
+    request: HttpRequest,
+    session: Session,
+    stamp: ListStamp,
+    query: str,
+    read_at: float,
+    feedback: str = "",
+    error: bool = False,
+) -> HttpResponse:
     # render_to_string without the request: no context processor runs (the fragment needs none).
-    context = _list_context(request, session, query)
+    context = _list_context(request, session, stamp, query, read_at)
     context.update(feedback=feedback, feedback_error=error, oob_feedback=True)
-    return render_to_string("invigilation/_candidate_list.html", context), context["etag"]
-
-
-def _cache_headers(response: HttpResponse, session: Session, etag: str) -> None:
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(session.changed_at.timestamp())
+    response = HttpResponse(render_to_string("invigilation/_candidate_list.html", context))
+    response["ETag"] = context["etag"]
+    response["Last-Modified"] = http_date(max(filter(None, (session.changed_at, stamp.rows))).timestamp())
     response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _delta_response(
+    request: HttpRequest, session: Session, stamp: ListStamp, query: str, held: _Copy, read_at: float
+) -> HttpResponse:
+    """Only what changed since the page's copy: the rows stamped after it was read (less `SKEW_MARGIN`),
+    each swapped out of band by its id, and the counters; nothing swapped in place
+    (`HX-Reswap: none`), never stored by a cache (`no-store`)."""
+    listing = selectors.candidate_list(session, query)
+    since = (held.read_at - int(SKEW_MARGIN.total_seconds() * 1000)) * 1000  # µs
+    changed = [row for row in listing.rows if _micro(row.stamp) > since]
+    context = {**_rows_context(request, session, changed, query), "listing": listing}
+    response = HttpResponse(render_to_string("invigilation/_candidate_delta.html", context))
+    response["ETag"] = _etag(_version(session.pk, stamp, query), stamp, read_at, listing.valid_until)
+    response["Cache-Control"] = "no-store"
+    response["HX-Reswap"] = "none"
+    response[DELTA_HEADER] = str(len(changed))
+    return response
 
 
 # ---------------------------------------------------------------- actions
@@ -221,6 +363,7 @@ def _name(candidate: Candidate) -> str:
 
 @login_required
 @require_POST
+@gzip_page
 def presence(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
     """Tick or untick a candidate's presence. With htmx: answers the refreshed list."""
     session, candidate = _candidate_action(request, session_id, candidate_id)
@@ -236,11 +379,11 @@ def presence(request: HttpRequest, session_id: int, candidate_id: int) -> HttpRe
         template = _("La présence de %(name)s est confirmée.") if present else _("La présence de %(name)s est annulée.")
         feedback, is_error = template % {"name": _name(candidate)}, False
     if request.htmx:
-        session.refresh_from_db(fields=["changed_at", "status"])
-        html, etag = _render_list(request, session, query, feedback, is_error)
-        response = HttpResponse(html)
-        _cache_headers(response, session, etag)
-        return response
+        stamp = selectors.list_stamp(request.user, session.pk)
+        if stamp is None:  # the access was just checked: only a session deleted meanwhile gets here
+            return _to_entry(request, session_id)
+        session.changed_at, session.status = stamp.changed_at, stamp.status
+        return _full_response(request, session, stamp, query, time.time(), feedback, is_error)
     (messages.error if is_error else messages.success)(request, feedback)
     return redirect(_session_page_url(session.pk, query))
 

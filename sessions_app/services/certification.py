@@ -7,8 +7,10 @@
                             completed / ended_by_invigilator / ended_by_finalisation
 
 Every transition runs in a transaction, re-reads the candidate row with `select_for_update()`,
-checks its guards (raising `DomainError`), records an audit row and bumps the session's
-`changed_at` (the invigilator list's ETag). Repeating a transition is harmless.
+checks its guards (raising `DomainError`), records an audit row and stamps the candidate's
+`changed_at` in its own UPDATE (the invigilator list sends that row again; the session row is not
+written, so a room's transitions do not queue on it); an answer stamps only
+`Certification.last_answered_at`. Repeating a transition is harmless.
 """
 
 from __future__ import annotations
@@ -42,7 +44,6 @@ from sessions_app.models import (
 )
 from sessions_app.normalize import normalize_name
 from sessions_app.services.session_status import ensure_center_can_change, session_lock
-from sessions_app.services.sessions import session_touch
 
 CHALLENGES_PER_COMPETENCE = 3
 
@@ -83,7 +84,8 @@ def candidate_set_presence(*, candidate: Candidate, present: bool, by: Any) -> C
         renewed = candidate.authorized_to_start and expired
         candidate.authorized_to_start = present
         candidate.authorized_at = now if present else None
-        candidate.save(update_fields=["authorized_to_start", "authorized_at"])
+        candidate.changed_at = now
+        candidate.save(update_fields=["authorized_to_start", "authorized_at", "changed_at"])
         audit_record(
             action=(
                 ("candidate.presence_renewed" if renewed else "candidate.presence_confirmed")
@@ -94,7 +96,6 @@ def candidate_set_presence(*, candidate: Candidate, present: bool, by: Any) -> C
             session=candidate.session,
             candidate=candidate,
         )
-        session_touch(candidate.session)
         return candidate
 
 
@@ -123,14 +124,14 @@ def candidate_authorize_resume(*, candidate: Candidate, by: Any) -> Candidate:
         renewed = candidate.authorized_to_start
         candidate.authorized_to_start = True
         candidate.authorized_at = now
-        candidate.save(update_fields=["authorized_to_start", "authorized_at"])
+        candidate.changed_at = now
+        candidate.save(update_fields=["authorized_to_start", "authorized_at", "changed_at"])
         audit_record(
             action="candidate.resume_renewed" if renewed else "candidate.resume_authorized",
             by=by,
             session=candidate.session,
             candidate=candidate,
         )
-        session_touch(candidate.session)
         return candidate
 
 
@@ -147,11 +148,10 @@ def certification_end_by_invigilator(*, candidate: Candidate, by: Any) -> Certif
         certification.state = CertificationState.ENDED_BY_INVIGILATOR
         certification.ended_at = timezone.now()
         certification.save(update_fields=["state", "ended_at"])
-        if candidate.authorized_to_start:
-            candidate.authorized_to_start = False
-            candidate.save(update_fields=["authorized_to_start"])
+        candidate.authorized_to_start = False
+        candidate.changed_at = certification.ended_at
+        candidate.save(update_fields=["authorized_to_start", "changed_at"])
         audit_record(action="certification.ended_by_invigilator", by=by, session=candidate.session, candidate=candidate)
-        session_touch(candidate.session)
         return certification
 
 
@@ -353,9 +353,9 @@ def certification_start(*, candidate: Candidate, user: Any) -> Certification:
                 certification.save(update_fields=["last_seen_at"])
         candidate.authorized_to_start = False
         candidate.authorized_at = None
-        candidate.save(update_fields=["authorized_to_start", "authorized_at"])
+        candidate.changed_at = now
+        candidate.save(update_fields=["authorized_to_start", "authorized_at", "changed_at"])
         audit_record(action=action, by=user, session=session, candidate=candidate)
-        session_touch(session)
         return certification
 
 
@@ -409,10 +409,9 @@ def candidate_join(*, session_id: int, first_name: str, last_name: str, birth_da
                 ),
             )
         candidate.user = user
-        candidate.linked_at = timezone.now()
-        candidate.save(update_fields=["user", "linked_at"])
+        candidate.linked_at = candidate.changed_at = timezone.now()
+        candidate.save(update_fields=["user", "linked_at", "changed_at"])
         audit_record(action="candidate.joined", by=user, session=candidate.session, candidate=candidate)
-        session_touch(candidate.session)
         return candidate
 
 
@@ -505,14 +504,14 @@ def certification_answer(
             over_time=bool(timer and seconds > timer),
         )
         certification.current_index = index + 1
-        fields = ["current_index"]
+        certification.last_answered_at = now  # the live list's activity and the row's stamp
+        fields = ["current_index", "last_answered_at"]
         if not CertificationChallenge.objects.filter(certification=certification, index__gt=index).exists():
             certification.state = CertificationState.COMPLETED
             certification.ended_at = now
             fields += ["state", "ended_at"]
             audit_record(action="certification.completed", by=user, session=session, candidate=certification.candidate)
         certification.save(update_fields=fields)
-        session_touch(session)  # every answer: the live list shows the candidate's activity
         return question
 
 

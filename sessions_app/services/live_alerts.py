@@ -8,7 +8,8 @@ question, an invigilator validates or refuses it.
 At most one open alert per certification (a database rule, and the certification row is locked
 first). Every transition locks the certification then the alert, checks its guards (raising
 `DomainError`), returns early when already done (validating twice, from two phones, validates
-once), records an audit row and bumps the session's `changed_at` (the live list's ETag).
+once), records an audit row and stamps the candidate's `changed_at` (the live list sends the row
+again; the alert's own created_at / handled_at reorder the list: alert rows first).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from sessions_app.models import (
     LiveAlertStatus,
 )
 from sessions_app.services.session_status import ensure_center_can_change
-from sessions_app.services.sessions import session_touch
+from sessions_app.services.sessions import candidate_touch
 
 # Stored resolution notes (records read by the Pix jury): French, the reference.
 NOTE_REPLACED = (
@@ -111,7 +112,7 @@ def live_alert_open(*, certification: Certification, user: Any, index: int, code
             question=alert.question_number,
             code=code,
         )
-        session_touch(session)
+        candidate_touch(certification.candidate_id, alert.created_at)
         return alert
 
 
@@ -232,14 +233,15 @@ def live_alert_validate(*, alert: LiveAlert, by: Any, code: str = "") -> LiveAle
             report=report.pk,
             replacement=getattr(replacement, "code", None),
         )
-        session_touch(session)
+        candidate_touch(certification.candidate_id, now)
         return alert
 
 
 def _move_on(certification: Certification, question: CertificationChallenge, now: Any, by: Any) -> None:
     """After a neutralised question: the next one, or the end of the test after the last."""
     certification.current_index = question.index + 1
-    fields = ["current_index"]
+    certification.last_answered_at = now  # a neutralised question counts as the last activity
+    fields = ["current_index", "last_answered_at"]
     if not CertificationChallenge.objects.filter(certification=certification, index__gt=question.index).exists():
         certification.state = CertificationState.COMPLETED
         certification.ended_at = now
@@ -279,5 +281,5 @@ def live_alert_refuse(*, alert: LiveAlert, by: Any) -> LiveAlert:
             question=alert.question_number,
             code=alert.code,
         )
-        session_touch(session)
+        candidate_touch(certification.candidate_id, alert.handled_at)
         return alert

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,7 +15,7 @@ from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from pixcertif.core.models import AuditEvent
 from sessions_app.codes import generate_access_code, generate_invigilator_password
-from sessions_app.models import Certification, Session, SessionStatus
+from sessions_app.models import Candidate, Certification, Session, SessionStatus
 from sessions_app.services.session_status import ensure_center_can_change, session_lock
 
 MAX_CANDIDATES_PER_INVIGILATOR = 20
@@ -102,10 +102,19 @@ def ensure_not_started(session: Session, message: str | None = None) -> None:
 
 
 def session_touch(session: Session) -> None:
-    """Mark a change the live invigilator list must show (new ETag)."""
+    """Mark a session-level change (enrolment, session edit, finalisation, status): the live
+    invigilator list is rendered again in full (new ETag version). A change of one candidate's row
+    stamps `Candidate.changed_at` instead (`candidate_touch`, or in the candidate's own UPDATE),
+    so a room's transitions do not queue on the session row."""
     now = timezone.now()
     Session.objects.filter(pk=session.pk).update(changed_at=now)
     session.changed_at = now
+
+
+def candidate_touch(candidate_id: int, now: datetime | None = None) -> None:
+    """Mark a change of one candidate's row of the live list (an alert, an incident logged) where
+    the candidate row itself is not saved: the list's next poll sends that row."""
+    Candidate.objects.filter(pk=candidate_id).update(changed_at=now or timezone.now())
 
 
 # Fields a centre may change on a session, and those frozen once a test has started.

@@ -1,6 +1,9 @@
 /* Invigilator space: progressive enhancements of a page that works without JavaScript.
-   - live list: htmx polls the fragment every 5 s; we send If-None-Match ourselves and keep the
-     list as it is on 304; polling pauses while a dialog or a menu is open, or while the invigilator types a search;
+   - live list: htmx polls the fragment every 5 s; we name the copy on screen ourselves (its ETag,
+     in If-None-Match and X-Pix-List-Copy) and keep the list as it is on 304; an answer of "only
+     what changed" swaps the changed rows and the counters out of band (HX-Reswap: none), and its
+     ETag becomes the copy's; polling pauses while a dialog or a menu is open, or while the
+     invigilator types a search;
    - search filters rows as you type;
    - outage: a 503 answer shows its message and keeps the list's last good copy;
    - confirmations: fills the shared <dialog> with the candidate's name (app.js opens it) and marks
@@ -130,7 +133,10 @@
     var list = listElement();
     if (!etag && list) etag = list.getAttribute("data-etag");
     if (event.detail.verb === "get" && etag && event.detail.elt === list) {
+      // The page is the cache: the browser's HTTP cache is bypassed by a request that carries
+      // its own If-None-Match, and "only what changed" is asked for by X-Pix-List-Copy alone.
       event.detail.headers["If-None-Match"] = etag;
+      event.detail.headers["X-Pix-List-Copy"] = etag;
     }
     if (event.detail.verb === "post") busy = true;
   });
@@ -150,6 +156,7 @@
     if (event.detail.requestConfig && event.detail.requestConfig.verb === "post") busy = false;
   });
   document.addEventListener("htmx:afterSwap", applyFilter);
+  document.addEventListener("htmx:oobAfterSwap", applyFilter);
 
   // Service unavailable (503, the database restarting): htmx swaps nothing on an error, so the
   // list keeps its last good copy; the server's message goes to the feedback region, and is

@@ -7,7 +7,7 @@ from django.urls import reverse
 from tests.factories import CandidateFactory
 from tests.invigilation.conftest import start
 
-BADGE = '<span class="badge badge-warning candidate-adjustment">Besoin d&#x27;un aménagement</span>'
+BADGE = '<span class="badge badge-warning candidate-adjustment">Besoin d\'un aménagement</span>'
 
 
 def row_of(html: str, name: str) -> str:

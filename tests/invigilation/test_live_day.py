@@ -15,7 +15,14 @@ from django.urls import reverse
 
 from invigilation.models import InvigilatorAccess
 from pixcertif.core.models import AuditEvent
-from sessions_app.models import CertificationChallenge, IssueReport, IssueReportSource, LiveAlert, LiveAlertStatus
+from sessions_app.models import (
+    Certification,
+    CertificationChallenge,
+    IssueReport,
+    IssueReportSource,
+    LiveAlert,
+    LiveAlertStatus,
+)
 from sessions_app.services.certification import candidate_set_presence, certification_start
 from sessions_app.services.live_alerts import live_alert_open
 from tests.factories import (
@@ -102,6 +109,7 @@ def test_each_started_row_shows_when_the_candidate_last_answered(invigilator_cli
     CertificationChallenge.objects.filter(certification=certification, index=0).update(
         answered_at=T0, result="ok", answer="1"
     )
+    Certification.objects.filter(pk=certification.pk).update(last_answered_at=T0)  # as the answer service does
     with at(2):
         assert "Dernière réponse il y a 2 min" in text(fragment(invigilator_client, session))
     with at(0.2):
@@ -197,6 +205,7 @@ def test_the_fragment_query_count_stays_constant_with_alerts_reports_and_activit
                 CertificationChallenge.objects.filter(certification=certification, index=0).update(
                     answered_at=T0, result="ok", answer="1"
                 )
+                Certification.objects.filter(pk=certification.pk).update(last_answered_at=T0)
                 if i % 2:
                     live_alert_open(certification=certification, user=certification.user, index=0, code="E1")
                 IssueReport.objects.create(

@@ -35,11 +35,13 @@ def test_ticking_presence_is_audited_with_who_and_which_candidate(candidate, by)
     assert (event.actor, event.candidate_id_ref, event.session_id_ref) == (by, candidate.pk, candidate.session_id)
 
 
-def test_ticking_presence_bumps_the_session_change_time(candidate, by):
-    before = candidate.session.changed_at
+def test_ticking_presence_stamps_the_candidate_row_not_the_session_row(candidate, by):
+    session_before, row_before = candidate.session.changed_at, candidate.changed_at
     candidate_set_presence(candidate=candidate, present=True, by=by)
+    candidate.refresh_from_db()
     candidate.session.refresh_from_db()
-    assert candidate.session.changed_at > before
+    assert candidate.changed_at > row_before
+    assert candidate.session.changed_at == session_before  # a room's ticks do not queue on the session row
 
 
 def test_ticking_presence_twice_changes_nothing_the_second_time(candidate, by):

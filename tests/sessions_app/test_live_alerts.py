@@ -225,11 +225,17 @@ def test_a_validated_alert_on_a_test_ended_meanwhile_only_records_the_report(cer
     assert not report.is_resolved  # finalisation applies its rules (E4 neutralises)
 
 
-def test_every_step_bumps_the_live_lists_stamp(certification, invigilator):
-    session = certification.candidate.session
-    stamps = [type(session).objects.get(pk=session.pk).changed_at]
+def test_every_step_stamps_the_candidates_row_of_the_live_list_not_the_session(certification, invigilator):
+    candidate, session = certification.candidate, certification.candidate.session
+    session_stamp = type(session).objects.get(pk=session.pk).changed_at
+
+    def row_stamp():
+        return type(candidate).objects.get(pk=candidate.pk).changed_at
+
+    stamps = [row_stamp()]
     alert = raise_alert(certification)
-    stamps.append(type(session).objects.get(pk=session.pk).changed_at)
+    stamps.append(row_stamp())
     live_alert_refuse(alert=alert, by=invigilator)
-    stamps.append(type(session).objects.get(pk=session.pk).changed_at)
+    stamps.append(row_stamp())
     assert stamps == sorted(stamps) and len(set(stamps)) == 3
+    assert type(session).objects.get(pk=session.pk).changed_at == session_stamp
