@@ -46,7 +46,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import harness  # noqa: E402
+from bench import harness
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -287,7 +287,9 @@ def main() -> int:
             return 1, status == 200
 
         def question(client: Client, seat: Seat):
-            status, _l, body = client.request("GET", f"/certifications/{seat.certification_id}", {"Cookie": seat.cookie})
+            status, _l, body = client.request(
+                "GET", f"/certifications/{seat.certification_id}", {"Cookie": seat.cookie}
+            )
             return 1, status == 200 and INDEX_RE.search(body) is not None
 
         def heartbeat(client: Client, seat: Seat):
