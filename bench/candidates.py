@@ -15,7 +15,7 @@ candidates at once:
   heartbeat     the test page's heartbeat POST (every 20 s while the page is open).
 
 For each it prints app CPU ms and PostgreSQL CPU ms per request (read from /proc, see
-`bench/harness.py`), min and median over the rounds, and the multiple of the bare view. Then
+`bench/cpu.py`), min and median over the rounds, and the multiple of the bare view. Then
 BENCH_LOAD_CANDIDATES (200) candidates answer at once for BENCH_LOAD_SECONDS (15): answers/s and
 the answer round trip's p50/p95.
 
@@ -33,7 +33,6 @@ The figures are written to bench/out/candidates.json for `bench/capacity.py`.
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import re
 import statistics
@@ -46,7 +45,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import harness
+from bench import cpu as harness
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -58,7 +57,6 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 MODE = os.environ.get("BENCH_MODE", "auto")
 CSRF = "benchcsrfsecret0123456789abcdefg"  # 32 characters: Django accepts the bare secret as token
 TARGETS = {"question": ("cpu<=", 1.5), "answer": ("cpu<=", 2.5)}
-OUT = Path(__file__).resolve().parent / "out"
 INDEX_RE = re.compile(rb'name="index" value="(\d+)"')
 
 
@@ -358,15 +356,14 @@ def main() -> int:
         f"answers acknowledged {acknowledged}, recorded {in_database}; certifications that differ: "
         f"{len(mismatched)}; errors: {errors}"
     )
-    OUT.mkdir(exist_ok=True)
-    summary = {
-        "mode": mode,
-        "workers": WORKERS,
-        "session_engine": "redis" if os.environ.get("REDIS_URL") else "db",
-        "costs": {name: [asdict(c) for c in runs] for name, runs in costs.items()},
-        "load": {"candidates": len(load), "p50_ms": p50, "p95_ms": p95, **asdict(load_cost)},
-    }
-    (OUT / "candidates.json").write_text(json.dumps(summary, indent=2))
+    harness.write_costs(
+        "candidates",
+        costs,
+        mode=mode,
+        workers=WORKERS,
+        session_engine="redis" if os.environ.get("REDIS_URL") else "db",
+        load={"candidates": len(load), "p50_ms": p50, "p95_ms": p95, **asdict(load_cost)},
+    )
     if errors or mismatched:
         print("FAILED: errors, or answers acknowledged that the database does not hold (or the reverse)")
         return 1

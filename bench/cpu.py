@@ -256,3 +256,18 @@ def print_costs(
             f"{rate:>9.2f} {mark:>10}"
         )
     return ok
+
+
+def write_costs(name: str, costs: dict[str, list[Cost]], **extra: object) -> Path:
+    """bench/out/<name>.json: {"costs": {path: [{requests, seconds, app_ms, db_ms}, …]}, …extra}
+    — what `bench/capacity.py` reads."""
+    import json
+    from dataclasses import asdict
+
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    path = out / f"{name}.json"
+    path.write_text(
+        json.dumps({"costs": {k: [asdict(c) for c in runs] for k, runs in costs.items()}, **extra}, indent=2)
+    )
+    return path
