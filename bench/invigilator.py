@@ -1,17 +1,24 @@
-"""Benchmark of the invigilator's live list: is a room of idle invigilators cheap?
+"""Benchmark of the invigilator's live list: CPU per request of each answer it gives.
 
-Starts gunicorn (2 workers, `gunicorn pixcertif.wsgi`) on PostgreSQL, creates a session of 40
-candidates watched by one invigilator (a real login session cookie), then drives concurrent
-pollers on loopback with wrk (Python threads when wrk is missing) for a bounded time against:
+Starts gunicorn (2 workers, `gunicorn pixcertif.wsgi`) on PostgreSQL (`bench/cpu.py`), creates a
+session of 40 candidates of a live day (a third ticked, a third in progress, a third finished;
+open alerts, answers 2 and 12 minutes ago — "Inactif depuis 12 min" —, "Délai expiré", incidents
+logged, an expired authorisation) watched by one invigilator (a real login session cookie), then
+drives concurrent pollers on loopback (wrk; Python threads when wrk is missing), as the page's
+script polls (HX-Request, Accept-Encoding: gzip, its copy in If-None-Match and X-Pix-List-Copy):
 
-  bare   a Django view returning a fixed string (same middleware, same cookie) — the baseline;
-  200    the candidate-list fragment, rendered every time (no If-None-Match);
-  304    the same fragment with the ETag of the browser's copy (nothing changed).
+  bare        a Django view returning a fixed string (same middleware, same cookie) — the baseline;
+  304         the fragment, the page's copy current (nothing changed);
+  200-delta   the fragment, 3 rows stamped since the page's copy: only those rows and the counters;
+  200-full    the fragment with no copy: the whole list.
 
-Prints requests/s, p95 latency and the ratios to the bare view. Targets: 304 ≥ 0.8×, 200 ≥ 0.4×.
+Prints, for each, app CPU ms and PostgreSQL CPU ms per request (min and median over the rounds,
+read from /proc), the multiple of the bare view's app CPU and its inverse (`bare/path`: the
+requests/s the same cores give, relative to the bare view). Targets: 304 ≥ 0.9, 200-delta ≥ 0.5.
+Writes bench/out/invigilator.json for `bench/capacity.py`.
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/pix_bench  (default; created if missing)
-    BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16  BENCH_PORT=0 (free port)
+    BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16  BENCH_PORT=0 (free port)  BENCH_LIVE_DAY=1
     .venv/bin/python bench/invigilator.py
 """
 
@@ -19,8 +26,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,45 +41,16 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_DATABASE_URL = "postgres://root@127.0.0.1:5432/pix_bench"
+from bench import cpu as harness  # noqa: E402
+
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 CANDIDATES = 40
-# The live day's data on the list (open alerts, answers, "Inactif depuis N min", "Délai expiré",
-# incidents logged, an expired authorisation); BENCH_LIVE_DAY=0 for the plain list.
+CHANGED_ROWS = 3
+# The live day's data on the list; BENCH_LIVE_DAY=0 for the plain list.
 LIVE_DAY = os.environ.get("BENCH_LIVE_DAY", "1") != "0"
-TARGETS = {"304": 0.8, "200": 0.4}
-
-ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings",
-    "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-    "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "DEBUG": "false",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "SECURE_SSL_REDIRECT": "false",
-    "SESSION_COOKIE_SECURE": "false",
-    "CSRF_COOKIE_SECURE": "false",
-    "SECURE_HSTS_SECONDS": "0",
-    "LOG_LEVEL": "WARNING",
-}
-
-
-def ensure_database(url: str) -> None:
-    """Create the benchmark database when it does not exist (PostgreSQL only)."""
-    parsed = urlparse(url)
-    if not parsed.scheme.startswith("postgres"):
-        raise SystemExit("The benchmark needs PostgreSQL (DATABASE_URL=postgres://…).")
-    name = parsed.path.lstrip("/")
-    args = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "root"]
-    listed = subprocess.run(
-        ["psql", *args, "-d", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    if listed.stdout.strip() != "1":
-        subprocess.run(["createdb", *args, name], check=True)
+TARGETS = {"304": ("rate>=", 0.9), "200-delta": ("rate>=", 0.5)}
 
 
 def prepare_data() -> tuple[int, str]:
@@ -183,60 +159,31 @@ def prepare_data() -> tuple[int, str]:
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
+    # Every row last changed well before the benchmark's copies: only the rows it stamps are new.
+    long_ago = now - timedelta(minutes=40)
+    Candidate.objects.filter(session=session).update(changed_at=long_ago)
+    for certification in Certification.objects.filter(candidate__session=session):
+        last = certification.challenges.filter(answered_at__isnull=False).order_by("-answered_at").first()
+        certification.last_answered_at = last.answered_at if last else None
+        certification.save(update_fields=["last_answered_at"])
     return session.pk, f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def stamp_rows(session_id: int, count: int) -> None:
+    """`count` candidates of the session changed now (as a tick or a start stamps them)."""
+    from django.utils import timezone
 
+    from sessions_app.models import Candidate
 
-def start_gunicorn(port: int) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [
-            str(gunicorn),
-            "pixcertif.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--pythonpath",
-            str(ROOT),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **ENV},
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit("gunicorn did not start") from None
-            time.sleep(0.2)
-    stop(process)
-    raise SystemExit("gunicorn did not answer within 30 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
+    pks = list(Candidate.objects.filter(session_id=session_id).order_by("pk").values_list("pk", flat=True)[:count])
+    Candidate.objects.filter(pk__in=pks).update(changed_at=timezone.now())
 
 
 def fetch(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
     request = urllib.request.Request(url, headers=headers)  # loopback only
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
             return response.status, dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers)
@@ -312,72 +259,92 @@ def run_threads(url: str, headers: dict[str, str], seconds: int, expected: int) 
     return len(latencies) / elapsed, p95, errors[0]
 
 
+def polled(auth: dict[str, str], copy: str = "") -> dict[str, str]:
+    """The headers of the page's script polling the list (with its copy, when it has one)."""
+    headers = {**auth, "HX-Request": "true", "Accept-Encoding": "gzip, deflate, br"}
+    if copy:
+        headers.update({"If-None-Match": copy, "X-Pix-List-Copy": copy})
+    return headers
+
+
 def main() -> int:
-    os.environ.update(ENV)
-    ensure_database(ENV["DATABASE_URL"])
+    os.environ.update(harness.ENV)
+    database_url = harness.ENV["DATABASE_URL"]
+    harness.ensure_database(database_url)
     session_id, cookie = prepare_data()
-    port = int(os.environ.get("BENCH_PORT", "0")) or free_port()
+    port = int(os.environ.get("BENCH_PORT", "0")) or harness.free_port()
     base = f"http://127.0.0.1:{port}"
     fragment = f"{base}/sessions/{session_id}/surveiller/candidats"
-    server = start_gunicorn(port)
+    server = harness.start_gunicorn(port)
     try:
+        meter = harness.CpuMeter(server, database_url)
         auth = {"Cookie": cookie}
-        status, headers = fetch(fragment, auth)
-        if status != 200 or "ETag" not in headers:
-            raise SystemExit(f"the fragment answered {status} (expected 200 with an ETag)")
-        etag = headers["ETag"]
-        scenarios = [
-            ("bare", f"{base}/bench/bare", auth, 200),
-            ("200", fragment, auth, 200),
-            ("304", fragment, {**auth, "If-None-Match": etag}, 304),
-        ]
-        for name, url, hdrs, expected in scenarios:
-            if name == "304":  # a copy of this minute (the list's labels turn each minute)
-                hdrs = {**auth, "If-None-Match": fetch(fragment, auth)[1]["ETag"]}
-            status, _ = fetch(url, hdrs)
-            if status != expected:
-                raise SystemExit(f"{name}: answered {status}, expected {expected}")
         use_wrk = shutil.which("wrk") is not None
         tool = "wrk" if use_wrk else "Python threads"
+
+        def scenarios() -> dict[str, tuple[str, dict[str, str], int]]:
+            """The four paths, with copies taken now: the page's copy, 3 rows stamped after it,
+            then the current copy (nothing changed since)."""
+            status, headers = fetch(fragment, polled(auth))
+            if status != 200 or "ETag" not in headers:
+                raise SystemExit(f"the fragment answered {status} (expected 200 with an ETag)")
+            time.sleep(0.01)
+            stamp_rows(session_id, CHANGED_ROWS)
+            old_copy = headers["ETag"]
+            status, delta = fetch(fragment, polled(auth, old_copy))
+            if status != 200 or delta.get("X-Pix-List-Delta") != str(CHANGED_ROWS):
+                raise SystemExit(f"200-delta: answered {status}, {delta.get('X-Pix-List-Delta')} rows")
+            current = delta["ETag"]
+            found = {
+                "bare": (f"{base}/bench/bare", {**auth, "Accept-Encoding": "gzip, deflate, br"}, 200),
+                "304": (fragment, polled(auth, current), 304),
+                "200-delta": (fragment, polled(auth, old_copy), 200),
+                "200-full": (fragment, polled(auth), 200),
+            }
+            for name, (url, hdrs, expected) in found.items():
+                status, _headers = fetch(url, hdrs)
+                if status != expected:
+                    raise SystemExit(f"{name}: answered {status}, expected {expected}")
+            return found
+
         print(
-            f"gunicorn 2 workers, PostgreSQL, {CANDIDATES} candidates, {CONNECTIONS} connections, "
-            f"{ROUNDS} rounds of {SECONDS} s per path (medians)"
+            f"gunicorn 2 workers, PostgreSQL, {CANDIDATES} candidates (live day: {LIVE_DAY}), "
+            f"{CONNECTIONS} connections, {ROUNDS} rounds of {SECONDS} s per path; load generator: {tool}"
         )
-        print(f"load generator: {tool}, loopback {base}")
-        # Rounds interleave the three paths, so that a change of load on the machine during the
-        # run weighs on all of them alike; each figure is the median of its rounds.
-        runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name, *_ in scenarios}
+        costs: dict[str, list[harness.Cost]] = {name: [] for name in ("bare", "304", "200-delta", "200-full")}
+        errors = 0
         for round_number in range(ROUNDS):
-            for name, url, hdrs, expected in scenarios:
-                if name == "304":
-                    # The list's ETag holds until the next minute while tests are in progress (the
-                    # "il y a N min" labels turn then): measure the 304 path within one minute.
-                    if 60 - time.time() % 60 < SECONDS + 5:
-                        time.sleep(60 - time.time() % 60 + 0.5)
-                    hdrs = {**auth, "If-None-Match": fetch(fragment, auth)[1]["ETag"]}
-                for seconds in [1, SECONDS] if round_number == 0 else [SECONDS]:  # first: a 1 s warm-up
-                    measure = run_wrk(url, hdrs, seconds) if use_wrk else run_threads(url, hdrs, seconds, expected)
-                runs[name].append(measure)
-        results = {
-            name: (
-                statistics.median(r[0] for r in measures),
-                statistics.median(r[1] for r in measures),
-                sum(r[2] for r in measures),
-            )
-            for name, measures in runs.items()
-        }
-        print(f"{'path':<6} {'req/s':>9} {'p95 ms':>8} {'errors':>7} {'× bare':>7} {'target':>7}")
-        bare_rps = results["bare"][0]
-        ok = True
-        for name, (rps, p95, errors) in results.items():
-            ratio = rps / bare_rps if bare_rps else 0.0
-            target = TARGETS.get(name)
-            mark = "" if target is None else (f"≥{target:.1f} ✓" if ratio >= target else f"≥{target:.1f} ✗")
-            ok = ok and (target is None or ratio >= target) and errors == 0
-            print(f"{name:<6} {rps:>9.0f} {p95:>8.1f} {errors:>7} {ratio:>7.2f} {mark:>7}")
-        return 0 if ok else 1
+            # The copies hold until the next minute while tests are in progress (the "il y a N min"
+            # labels turn then): measure the round's fragment paths within one minute.
+            needed = 4 * SECONDS + (2 if round_number else 6) + 5
+            if 60 - time.time() % 60 < needed:
+                time.sleep(60 - time.time() % 60 + 0.5)
+            paths = scenarios()
+            for name, (url, hdrs, expected) in paths.items():
+                if round_number == 0:  # a 1 s warm-up of each path
+                    run_wrk(url, hdrs, 1) if use_wrk else run_threads(url, hdrs, 1, expected)
+                result: dict[str, float] = {}
+
+                def phase(url=url, hdrs=hdrs, expected=expected, result=result) -> int:
+                    rps, p95, failed = (
+                        run_wrk(url, hdrs, SECONDS) if use_wrk else run_threads(url, hdrs, SECONDS, expected)
+                    )
+                    result.update(rps=rps, p95=p95, errors=failed)
+                    return int(rps * SECONDS)
+
+                costs[name].append(meter.measure(phase))
+                errors += int(result["errors"])
+                print(
+                    f"  round {round_number + 1} {name:<10} {result['rps']:>7.0f} req/s  p95 {result['p95']:>6.1f} ms"
+                    f"  app {costs[name][-1].app_ms:.2f} ms  pg {costs[name][-1].db_ms:.2f} ms"
+                )
+        print("CPU per request (app: gunicorn workers; pg: their PostgreSQL backends)")
+        ok = harness.print_costs(costs, targets=TARGETS)
+        harness.write_costs("invigilator", costs, candidates=CANDIDATES, changed_rows=CHANGED_ROWS, live_day=LIVE_DAY)
+        print(f"errors: {errors}")
+        return 0 if ok and errors == 0 else 1
     finally:
-        stop(server)
+        harness.stop(server)
 
 
 if __name__ == "__main__":
