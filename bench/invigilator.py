@@ -182,7 +182,7 @@ def stamp_rows(session_id: int, count: int) -> None:
 def fetch(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
     request = urllib.request.Request(url, headers=headers)  # loopback only
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:  # a cold worker on a busy machine
             response.read()
             return response.status, dict(response.headers)
     except urllib.error.HTTPError as error:
