@@ -211,7 +211,7 @@ ALERT_OUTCOME_MESSAGES = {
 SEEN_ALERT_KEY = "live_alert_seen"
 
 
-def test_login_required(view):
+def on_login_back_to_the_test(view):
     """`login_required` for the test's own addresses: back to the test's page after the login (the
     answer's address takes POST only), and for htmx a full-page redirect (`HX-Redirect`) instead of
     a login page swapped into the question card."""
@@ -347,14 +347,14 @@ def _current_screen(request: HttpRequest, certification: Certification) -> HttpR
     return _question_screen(request, certification, question)
 
 
-@test_login_required
+@on_login_back_to_the_test
 @require_http_methods(["GET"])
 def test(request: HttpRequest, certification_id: int) -> HttpResponse:
     """The current question, or the end screen once the test is over."""
     return _current_screen(request, _test_of(request, certification_id))
 
 
-@test_login_required
+@on_login_back_to_the_test
 @require_POST
 def answer(request: HttpRequest, certification_id: int) -> HttpResponse:
     """ "Valider" or "Je passe" for the question whose index is posted; then the next question: with

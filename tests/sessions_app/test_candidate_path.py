@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import inspect
+import json
 
 import pytest
 from django.db import connection
@@ -366,3 +367,54 @@ def test_the_service_refuses_another_account_after_one_locked_read(counted):
     with CaptureQueriesContext(connection) as captured, pytest.raises(certification_service.DomainError):
         certification_service.certification_answer(certification=counted, user=stranger, index=0, answer="1")
     assert [query["sql"].split()[0] for query in captured.captured_queries] == ["BEGIN", "SELECT", "ROLLBACK"]
+
+
+def test_reloading_the_bank_stamps_the_edited_challenges(db, tmp_path):
+    """`load_challenges` updates by code: an edited challenge gets a new stamp, hence a new cache key."""
+    import json
+
+    from django.core.management import call_command
+
+    item = {
+        "code": "c11-n1-x",
+        "competence": "1.1",
+        "level": 1,
+        "type": "qcu",
+        "instruction": "Première consigne",
+        "proposals": ["A", "B"],
+        "solution": "1",
+    }
+    bank = tmp_path / "bank.json"
+    bank.write_text(json.dumps([item]), encoding="utf-8")
+    call_command("load_challenges", file=bank, verbosity=0)
+    first = Challenge.objects.get(code="c11-n1-x")
+    challenge_content.get(first.pk, first.updated_at)
+    bank.write_text(json.dumps([{**item, "instruction": "Consigne corrigée"}]), encoding="utf-8")
+    call_command("load_challenges", file=bank, verbosity=0)
+    second = Challenge.objects.get(code="c11-n1-x")
+    assert second.updated_at > first.updated_at
+    assert challenge_content.get(second.pk, second.updated_at).instruction == "Consigne corrigée"
+
+
+def test_an_admin_edit_is_served_at_once(started, client):
+    from django.test import Client
+
+    admin_client = Client()
+    admin_client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    challenge_id = started.challenges.get(index=0).challenge_id
+    client.get(url(started))  # in memory
+    change = admin_client.get(f"/admin/sessions_app/challenge/{challenge_id}/change/")
+    assert change.status_code == 200
+    form = change.context["adminform"].form
+    data = {name: form.initial.get(name) for name in form.fields}
+    data.update(
+        {
+            "instruction": "Consigne modifiée dans l'administration",
+            "proposals": json.dumps(form.initial["proposals"]),
+            "timer_seconds": "",
+        }
+    )
+    data = {key: ("on" if value is True else value) for key, value in data.items() if value not in (False, None)}
+    response = admin_client.post(f"/admin/sessions_app/challenge/{challenge_id}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert "Consigne modifiée dans l'administration" in text(client.get(url(started)))
