@@ -206,3 +206,25 @@ def test_an_answer_whose_response_is_lost_is_sent_again_and_counted_once(candida
     assert lost
     assert results(candidate)[:2] == ["ok", ""]
     assert AuditEvent.objects.filter(action="certification.answered").count() == 1
+
+
+def test_a_live_alert_after_swapped_cards_waits_then_comes_back_to_the_question(candidate, live_server, page, login):
+    """The live alert flow after answers swapped in place: report, the waiting screen, the invigilator
+    refuses from the live list, the page comes back by itself to the same question, and goes on by swap."""
+    from sessions_app.models import LiveAlert
+    from sessions_app.services.live_alerts import live_alert_refuse
+
+    start_test(page, live_server, login, candidate)
+    page.get_by_role("button", name="Je passe").click()
+    expect(heading(page)).to_have_text("Question 2 / 15")
+    page.get_by_role("link", name="Signaler un problème avec la question").click()
+    page.get_by_label("L'image ne s'affiche pas").check()
+    page.get_by_role("button", name="Prévenir mon surveillant").click()
+    expect(heading(page)).to_have_text("Votre surveillant a été prévenu…")
+    live_alert_refuse(alert=LiveAlert.objects.get(certification__candidate=candidate), by=None)
+    expect(heading(page)).to_have_text("Question 2 / 15", timeout=15_000)  # the heartbeat's reload
+    expect(page.get_by_text("Votre surveillant a refusé votre signalement : reprenez la question.")).to_be_visible()
+    page.get_by_label("Bonne réponse").check()
+    page.get_by_role("button", name="Valider").click()
+    expect(heading(page)).to_have_text("Question 3 / 15")
+    assert results(candidate)[:3] == ["skipped", "ok", ""]
