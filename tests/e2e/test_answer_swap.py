@@ -72,7 +72,7 @@ def test_each_answer_is_one_request_and_the_next_card_takes_the_focus(
     expect(heading(page)).to_be_focused()
     expect(page).to_have_title(re.compile(r"^Question 2 / 15"))
     assert page.url == test_url
-    answers = [(m, u) for m, u in requests if "/presence" not in u]
+    answers = [(m, u) for m, u in requests if u.startswith(test_url) and "/presence" not in u]
     assert answers == [("POST", f"{test_url}/reponse")]  # no GET after the answer
     assert navigations == []
     assert_accessible(page)
@@ -142,21 +142,24 @@ def test_without_javascript_an_answer_is_a_post_then_a_redirect(candidate, live_
 
 @contextmanager
 def database_down_for_the_server():
-    """Every database connection of the live server's threads fails (as while PostgreSQL restarts);
-    the test's own thread still reaches the database."""
+    """The database unreachable for the live server's threads (as while PostgreSQL restarts): every
+    statement fails and no new connection can be made. The test's own thread still reaches it."""
     test_thread = threading.current_thread()
-    reachable = BaseDatabaseWrapper.ensure_connection
+    cursor, connect = BaseDatabaseWrapper._cursor, BaseDatabaseWrapper.connect
 
-    def unreachable(self):
-        if threading.current_thread() is not test_thread:
-            raise OperationalError("connection refused: the database is restarting")
-        return reachable(self)
+    def down(real):
+        def unreachable(self, *args, **kwargs):
+            if threading.current_thread() is not test_thread:
+                raise OperationalError("connection refused: the database is restarting")
+            return real(self, *args, **kwargs)
 
-    BaseDatabaseWrapper.ensure_connection = unreachable
+        return unreachable
+
+    BaseDatabaseWrapper._cursor, BaseDatabaseWrapper.connect = down(cursor), down(connect)
     try:
         yield
     finally:
-        BaseDatabaseWrapper.ensure_connection = reachable
+        BaseDatabaseWrapper._cursor, BaseDatabaseWrapper.connect = cursor, connect
 
 
 def test_an_answer_posted_during_an_outage_is_kept_and_sent_again_once(candidate, live_server, page, login):
