@@ -5,7 +5,7 @@ The live list's versions. A candidate-level change (presence, start, resume auth
 join, a live alert opened or handled, an incident logged) stamps `Candidate.changed_at`; an answer
 stamps `Certification.last_answered_at`; a session-level change (enrolment, session edit,
 finalisation, status) stamps `Session.changed_at`. One query (`selectors.list_stamp`, with the
-access check) reads the session's stamp and status, the newest row stamp and the live alerts'
+access check; in SQL, see there why) reads the session's stamp and status, the newest row stamp and the live alerts'
 stamp; the ETag is
 
     "<version>-<newest row stamp>-<read at (ms)>-<reads right until (s)>"
@@ -204,10 +204,10 @@ def _copies(header: str) -> list[_Copy]:
 @login_required
 @require_GET
 def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
-    watched = selectors.watched_session_with_stamp(request.user, session_id)
-    if watched is None:
+    stamp = selectors.list_stamp(request.user, session_id)  # before the rows: see the module docstring
+    session = selectors.watched_session(request.user, session_id) if stamp is not None else None
+    if session is None or stamp is None:
         return _to_entry(request, session_id)
-    session, stamp = watched
     context = _list_context(request, session, stamp, _search_query(request), time.time())
     context["alert_choices"] = ALERT_CHOICES
     return render(request, "invigilation/session.html", context)

@@ -80,3 +80,12 @@ def assert_accessible():
         assert not violations, results.generate_report()
 
     return _check
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, set up after the test database so that it stops (and its
+    request threads drop their connections) before the database is dropped at the end of the run:
+    otherwise a worker whose first database test was a browser test could fail at teardown with
+    'database … is being accessed by other users'."""
+    return live_server
