@@ -7,7 +7,6 @@ from django.utils import timezone
 from sessions_app.competences import COMPETENCE_CODES
 from sessions_app.models import (
     Certification,
-    CertificationChallenge,
     CertificationState,
     IssueReport,
     Session,
@@ -31,20 +30,19 @@ def take_test(
     results = results if results is not None else ["ok"] * count
     assert len(results) == count
     user = candidate_fields.pop("user", None) or UserFactory()
-    candidate = CandidateFactory(session=session, user=user, linked_at=timezone.now(), **candidate_fields)
-    certification = CertificationFactory(candidate=candidate, user=user, state=CertificationState.COMPLETED)
+    candidate = CandidateFactory(session=session, user=user, **candidate_fields)
+    questions = []
     for index, result in enumerate(results):
         code = COMPETENCE_CODES[index // 3]
-        question = ChallengeFactory(competence=code, level=level, **(challenge or {}))
-        CertificationChallenge.objects.create(
-            certification=certification,
-            index=index,
-            challenge=question,
-            competence=code,
-            answer="1" if result == "ok" else ("2" if result == "ko" else ""),
-            result=result,
-            answered_at=timezone.now() if result else None,
+        questions.append(
+            {
+                "challenge": ChallengeFactory(competence=code, level=level, **(challenge or {})),
+                "answer": "1" if result == "ok" else ("2" if result == "ko" else ""),
+                "result": result,
+                "answered_at": timezone.now() if result else None,
+            }
         )
+    certification = CertificationFactory(candidate=candidate, state=CertificationState.COMPLETED, challenges=questions)
     return certification
 
 
