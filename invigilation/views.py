@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import http_date, parse_etags
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from invigilation import selectors
@@ -54,6 +54,7 @@ ALERT_CHOICES = [(code, label_for(code)) for code in CATEGORIES if code in ALERT
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def entry(request: HttpRequest) -> HttpResponse:
     """'Surveiller une session': number + password → access remembered, then the session page."""
     blocked = False

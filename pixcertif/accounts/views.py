@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pixcertif.accounts import services, throttle
 from pixcertif.accounts.forms import ChoosePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
@@ -38,10 +39,12 @@ def landing_url(user) -> str:
 
 
 @login_required
+@require_GET
 def landing(request: HttpRequest) -> HttpResponse:
     return redirect(landing_url(request.user))
 
 
+@method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
@@ -134,14 +137,17 @@ def switch_center_view(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("sessions_app:list"))
 
 
+@require_GET
 def legal_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/legal.html")
 
 
+@require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/accessibility.html")
 
 
+@method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
@@ -154,6 +160,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
+@method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = NewPasswordForm

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pixcertif.accounts.tenancy import center_required
 from pixcertif.core.errors import DomainError
@@ -51,6 +51,7 @@ def _query(values: dict[str, str], **overrides: str) -> str:
     return "?" + urlencode({key: value for key, value in merged.items() if value})
 
 
+@require_GET
 @center_required
 def session_list(request: HttpRequest) -> HttpResponse:
     form = SessionListForm(request.GET)
@@ -101,6 +102,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions_app/session_list.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @center_required
 def session_create_view(request: HttpRequest) -> HttpResponse:
     token = ""
@@ -123,6 +125,7 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions_app/session_form.html", context)
 
 
+@require_GET
 @center_required
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
@@ -139,6 +142,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "sessions_app/session_detail.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @center_required
 def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
