@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= auto
 
-.PHONY: run test lint format migrate demo messages messages-update bench-documents bench-invigilator bench-import bench-mass-import clean
+.PHONY: run test lint format migrate demo messages messages-update bench-documents bench-invigilator bench-import bench-mass-import bench-candidates bench-capacity clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ bench-import: $(DEV_STAMP)
 
 bench-mass-import: $(DEV_STAMP)
 	$(PY) bench/mass_import.py
+
+bench-candidates: $(DEV_STAMP)
+	$(PY) bench/candidates.py
+
+bench-capacity: $(DEV_STAMP)
+	$(PY) bench/capacity.py
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media
