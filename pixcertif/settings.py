@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "sessions_app",
     "invigilation",
     "finalisation",
+    "pixcertif.demo",  # manage.py seed_demo
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -22,7 +22,7 @@ from pixcertif.core.errors import DomainError
 from sessions_app.documents import student_accounts_pdf
 from sessions_app.forms.enrolment import CandidateForm, CandidatesImportForm, ExtraTimeForm, StudentsImportForm
 from sessions_app.models import Candidate, Session, Student
-from sessions_app.ods import OdsFileError, candidates_ods, read_candidates
+from sessions_app.ods import ODS_MIMETYPE, OdsFileError, candidates_ods, read_candidates
 from sessions_app.selectors import session_for_center
 from sessions_app.services.enrolment import (
     CandidateData,
@@ -188,7 +188,7 @@ def candidate_delete_view(request: HttpRequest, session_id: int, candidate_id: i
 def candidates_ods_download(request: HttpRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     filename, content = candidates_ods(session)
-    return downloads.attachment(filename, content, "application/vnd.oasis.opendocument.spreadsheet")
+    return downloads.attachment(filename, content, ODS_MIMETYPE)
 
 
 @require_POST

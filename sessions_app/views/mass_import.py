@@ -25,10 +25,10 @@ from pixcertif.core.errors import DomainError
 from sessions_app import mass_import
 from sessions_app.forms.enrolment import SessionsImportForm
 from sessions_app.models import SessionImport
+from sessions_app.ods import ODS_MIMETYPE
 from sessions_app.services.mass_import import session_import_finalise, session_import_stage
 
 MAX_ERRORS_SHOWN = 300
-ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
 
 
 def _not_for_schools(request: HttpRequest) -> None:
@@ -87,7 +87,7 @@ def template_csv_download(request: HttpRequest) -> HttpResponse:
 @center_required
 def template_ods_download(request: HttpRequest) -> HttpResponse:
     _not_for_schools(request)
-    return downloads.attachment("modele-import-sessions.ods", mass_import.template_ods(), ODS_TYPE)
+    return downloads.attachment("modele-import-sessions.ods", mass_import.template_ods(), ODS_MIMETYPE)
 
 
 @require_POST
