@@ -1,6 +1,7 @@
 """The import contracts of pyproject.toml ([tool.importlinter]): the apps stay in layers
 (core < accounts < sessions_app < invigilation | finalisation < the demo data's command) and no
-package has an import loop between its modules. `make lint` runs the same `lint-imports`; this test makes the suite fail too."""
+package has an import loop between its modules. `make lint` runs the same `lint-imports`; this
+test makes the suite fail too."""
 
 from __future__ import annotations
 
