@@ -28,7 +28,7 @@ from invigilation.rows import render_rows
 from invigilation.services import invigilator_access_grant, invigilator_access_refused
 from pixcertif import downloads
 from pixcertif.accounts import throttle
-from pixcertif.accounts.tenancy import current_center
+from pixcertif.accounts.tenancy import AuthenticatedRequest, current_center
 from pixcertif.core.errors import DomainError
 from sessions_app import documents
 from sessions_app.live_alerts import ALERT_CODES
@@ -55,7 +55,7 @@ ALERT_CHOICES = [(code, label_for(code)) for code in CATEGORIES if code in ALERT
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry(request: HttpRequest) -> HttpResponse:
+def entry(request: AuthenticatedRequest) -> HttpResponse:
     """'Surveiller une session': number + password → access remembered, then the session page."""
     blocked = False
     if request.method == "POST":
@@ -140,7 +140,7 @@ def _search_query(request: HttpRequest) -> str:
 
 @login_required
 @require_GET
-def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_page(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
     session = selectors.watched_session(request.user, session_id)
     if session is None:
         return _to_entry(request, session_id)
@@ -222,7 +222,7 @@ def _name(candidate: Candidate) -> str:
 
 @login_required
 @require_POST
-def presence(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
+def presence(request: AuthenticatedRequest, session_id: int, candidate_id: int) -> HttpResponse:
     """Tick or untick a candidate's presence. With htmx: answers the refreshed list."""
     session, candidate = _candidate_action(request, session_id, candidate_id)
     if session is None or candidate is None:
@@ -277,7 +277,7 @@ def _confirmed_action(
 
 @login_required
 @require_POST
-def authorize_resume(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
+def authorize_resume(request: AuthenticatedRequest, session_id: int, candidate_id: int) -> HttpResponse:
     return _confirmed_action(
         request,
         session_id,
@@ -293,7 +293,7 @@ def authorize_resume(request: HttpRequest, session_id: int, candidate_id: int) -
 
 @login_required
 @require_POST
-def end_test(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
+def end_test(request: AuthenticatedRequest, session_id: int, candidate_id: int) -> HttpResponse:
     return _confirmed_action(
         request,
         session_id,

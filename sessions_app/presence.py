@@ -11,10 +11,10 @@ leaving is not detected and the login session's mark still lets it go on, as bef
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 
+from pixcertif.accounts.models import Actor
 from pixcertif.core.audit import audit_record
 from sessions_app import clock
 from sessions_app.models import Certification, CertificationState
@@ -40,7 +40,7 @@ def certification_seen(*, certification_id: int, now: datetime) -> None:
     Certification.objects.filter(pk=certification_id, state=CertificationState.STARTED).update(last_seen_at=now)
 
 
-def certification_left(*, certification: Certification, by: Any, silent_since: datetime) -> None:
+def certification_left(*, certification: Certification, by: Actor, silent_since: datetime) -> None:
     """The test page was left: audit it and forget the heartbeat (the next page starts afresh)."""
     with transaction.atomic():
         updated = Certification.objects.filter(pk=certification.pk, last_seen_at=silent_since).update(last_seen_at=None)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pixcertif.accounts import services, throttle
 from pixcertif.accounts.forms import ChoosePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
-from pixcertif.accounts.tenancy import memberships_of, switch_center
+from pixcertif.accounts.tenancy import AuthenticatedRequest, memberships_of, switch_center
 
 # django-axes locks an (account, address) pair after 5 failures; this is the ceiling per address
 # across accounts (one address spraying many accounts), loose enough for a school behind one NAT.
@@ -40,7 +40,7 @@ def landing_url(user) -> str:
 
 @login_required
 @require_GET
-def landing(request: HttpRequest) -> HttpResponse:
+def landing(request: AuthenticatedRequest) -> HttpResponse:
     return redirect(landing_url(request.user))
 
 
@@ -91,7 +91,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def choose_password(request: HttpRequest) -> HttpResponse:
+def choose_password(request: AuthenticatedRequest) -> HttpResponse:
     """First login with a one-time password: the account chooses its own password."""
     if not request.user.must_change_password:
         return redirect(safe_next(request) or landing_url(request.user))
@@ -127,7 +127,7 @@ def cgu(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def switch_center_view(request: HttpRequest) -> HttpResponse:
+def switch_center_view(request: AuthenticatedRequest) -> HttpResponse:
     try:
         center_id = int(request.POST.get("center", ""))
     except ValueError:

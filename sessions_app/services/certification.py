@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pixcertif.accounts.models import Actor
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app import clock
@@ -58,7 +59,7 @@ def _certification_of(candidate: Candidate) -> Certification | None:
 # ---------------------------------------------------------------- invigilator side
 
 
-def candidate_set_presence(*, candidate: Candidate, present: bool, by: Any) -> Candidate:
+def candidate_set_presence(*, candidate: Candidate, present: bool, by: Actor) -> Candidate:
     """Tick (or untick) a candidate's presence, which authorises the first start.
 
     Refused once the session is finalised; unticking is refused once the candidate started.
@@ -98,7 +99,7 @@ def candidate_set_presence(*, candidate: Candidate, present: bool, by: Any) -> C
         return candidate
 
 
-def candidate_authorize_resume(*, candidate: Candidate, by: Any) -> Candidate:
+def candidate_authorize_resume(*, candidate: Candidate, by: Actor) -> Candidate:
     """Allow a started candidate to join their test again (another computer, a new login)."""
     with transaction.atomic():
         candidate = _lock_candidate(candidate)
@@ -134,7 +135,7 @@ def candidate_authorize_resume(*, candidate: Candidate, by: Any) -> Candidate:
         return candidate
 
 
-def certification_end_by_invigilator(*, candidate: Candidate, by: Any) -> Certification:
+def certification_end_by_invigilator(*, candidate: Candidate, by: Actor) -> Certification:
     """End a started test. Ending an already ended test changes nothing."""
     with transaction.atomic():
         candidate = _lock_candidate(candidate)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pixcertif.accounts import throttle
+from pixcertif.accounts.tenancy import AuthenticatedRequest
 from pixcertif.core.errors import DomainError
 from sessions_app import clock, presence
 from sessions_app.competences import COMPETENCE_NAMES
@@ -110,7 +111,7 @@ def not_here(request: HttpRequest, certification: Certification) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def join(request: HttpRequest) -> HttpResponse:
+def join(request: AuthenticatedRequest) -> HttpResponse:
     """Step 1: find one's own enrolment and link it to the account."""
     form = JoinForm(request.POST or None)
     blocked = False
@@ -140,7 +141,7 @@ def join(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def start(request: HttpRequest, candidate_id: int) -> HttpResponse:
+def start(request: AuthenticatedRequest, candidate_id: int) -> HttpResponse:
     """Step 2: instructions, consent, access code; "Commencer mon test" starts or resumes."""
     candidate = get_object_or_404(Candidate.objects.select_related("session"), pk=candidate_id, user=request.user)
     session = candidate.session
@@ -252,7 +253,7 @@ def _question_context(certification: Certification, question: CertificationChall
 
 @login_required
 @require_http_methods(["GET"])
-def test(request: HttpRequest, certification_id: int) -> HttpResponse:
+def test(request: AuthenticatedRequest, certification_id: int) -> HttpResponse:
     """The current question, or the end screen once the test is over."""
     certification = _own_certification(request, certification_id)
     session = certification.candidate.session
@@ -273,7 +274,7 @@ def test(request: HttpRequest, certification_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def answer(request: HttpRequest, certification_id: int) -> HttpResponse:
+def answer(request: AuthenticatedRequest, certification_id: int) -> HttpResponse:
     """ "Valider" or "Je passe" for the question whose index is posted; then the next question."""
     certification = _own_certification(request, certification_id)
     if not _started_here(request, certification) or (

@@ -13,12 +13,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pixcertif.accounts.tenancy import center_required
+from pixcertif.accounts.tenancy import CenterRequest, center_required
 from pixcertif.core.errors import DomainError
 from sessions_app.forms.sessions import (
     DEFAULT_ORDER,
@@ -53,7 +53,7 @@ def _query(values: dict[str, str], **overrides: str) -> str:
 
 @require_GET
 @center_required
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: CenterRequest) -> HttpResponse:
     form = SessionListForm(request.GET)
     values = form.values
     sessions = Session.objects.for_center(request.center)
@@ -104,7 +104,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @center_required
-def session_create_view(request: HttpRequest) -> HttpResponse:
+def session_create_view(request: CenterRequest) -> HttpResponse:
     token = ""
     if request.method == "POST":
         form = SessionForm(request.POST)
@@ -127,7 +127,7 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @center_required
-def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_detail(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     invigilator_count = len(session.invigilator_names)
     context = {
@@ -144,7 +144,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @center_required
-def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_edit(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     try:
         ensure_center_can_change(session)
@@ -177,7 +177,7 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @center_required
-def session_delete_view(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_delete_view(request: CenterRequest, session_id: int) -> HttpResponse:
     """POST only. Without JavaScript the list's form asks for a confirmation page first."""
     session = session_for_center(request, session_id)
     if request.POST.get("etape") == "confirmation":
