@@ -23,7 +23,9 @@ def attachment(filename: str, content: bytes | BinaryIO | File, content_type: st
     response: HttpResponse | FileResponse
     if isinstance(content, bytes):
         response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        response["Content-Disposition"] = (
+            content_disposition_header(as_attachment=True, filename=filename) or "attachment"
+        )
     else:
         response = FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"

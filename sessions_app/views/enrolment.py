@@ -103,7 +103,7 @@ def candidate_add_view(request: CenterRequest, session_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _(ADDED_MESSAGE))
+            messages.success(request, ADDED_MESSAGE)
             return redirect(_candidates_url(session))
     return render(
         request,
@@ -342,7 +342,7 @@ def enrol_students_submit(request: CenterRequest, session_id: int) -> HttpRespon
         messages.error(request, error.message)
         return redirect(back)
     if created:
-        messages.success(request, _(ADDED_MESSAGE))
+        messages.success(request, ADDED_MESSAGE)
     else:
         messages.info(request, _("Les élèves sélectionnés étaient déjà inscrits à la session."))
     return redirect(_candidates_url(session))
@@ -356,7 +356,7 @@ def _school_admin_center(request: CenterRequest) -> None:
         raise Http404
 
 
-def _render_roster(request: HttpRequest, *, form=None, errors=None, status=200) -> HttpResponse:
+def _render_roster(request: CenterRequest, *, form=None, errors=None, status=200) -> HttpResponse:
     qs, division, name = _roster_queryset(request)
     qs = qs.select_related("user__profile").order_by("division", "last_name", "first_name", "id")
     page = Paginator(qs, ROSTER_PER_PAGE).get_page(request.GET.get("page"))
