@@ -21,9 +21,8 @@ from django.utils.translation import gettext_lazy
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import Style, TableColumnProperties, TableRowProperties, TextProperties
 from odf.table import Table, TableColumn, TableRow
-from weasyprint import HTML
 
-from pixcertif import exports
+from pixcertif import exports, pdf
 from pixcertif.core.id_documents import ACCEPTED_ID_DOCUMENTS
 from sessions_app.models import BillingMode, Candidate, IssueReport, IssueReportSource, Session
 from sessions_app.normalize import normalize_name
@@ -57,8 +56,7 @@ class Participant:
 
 
 def _render_pdf(template_name: str, context: dict[str, Any], *, forms: bool = False) -> bytes:
-    html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_forms=forms)
+    return pdf.render_pdf(render_to_string(template_name, context), forms=forms)
 
 
 def end_time(session: Session) -> time:
