@@ -5,7 +5,7 @@
   id); a candidate of another kind of centre has none;
 - a certification's user is its candidate's user (a candidate who joined: `candidate.user` is set,
   with `linked_at`); building one for a candidate who has not joined links them;
-- a certification built with `challenges=[…]` stores them (index 0, 1, …) and its
+- a certification built with `questions=[…]` stores them (index 0, 1, …) and its
   `challenge_count` is their number, as the start service leaves it.
 
 A factory refuses to build what the product never holds (a user other than the candidate's, a
@@ -205,8 +205,10 @@ class CertificationFactory(factory.django.DjangoModelFactory):
         return super()._create(model_class, *args, **kwargs)
 
     @factory.post_generation
-    def challenges(obj, create, extracted, **kwargs):
-        """`challenges=[challenge, {"challenge": c, "result": "ok", …}, …]`: the questions drawn, in order."""
+    def questions(obj, create, extracted, **kwargs):
+        """`CertificationFactory(questions=[challenge | {"challenge": …, "result": …}, …])`: the test's
+        questions in order, and `challenge_count` stored with them as `certification_start` does (the
+        answer's "last question?" reads it). A test that adds rows itself calls `store_length`."""
         if not create or not extracted:
             return
         rows = []
@@ -215,8 +217,14 @@ class CertificationFactory(factory.django.DjangoModelFactory):
             fields.setdefault("competence", fields["challenge"].competence)
             rows.append(CertificationChallenge(certification=obj, index=index, **fields))
         CertificationChallenge.objects.bulk_create(rows)
-        obj.challenge_count = len(rows)
-        obj.save(update_fields=["challenge_count"])
+        store_length(obj)
+
+
+def store_length(certification: Certification) -> Certification:
+    """Store the test's length after building its questions by hand (see CertificationFactory.questions)."""
+    certification.challenge_count = CertificationChallenge.objects.filter(certification=certification).count()
+    Certification.objects.filter(pk=certification.pk).update(challenge_count=certification.challenge_count)
+    return certification
 
 
 def make_bank(levels=range(1, 7), per_level: int = 3) -> list[Challenge]:

@@ -62,9 +62,9 @@ def test_a_billing_mode_for_a_school_candidate_is_refused(db):
         CandidateFactory(session__center__type=CertificationCenter.Type.SCO, billing_mode="free")
 
 
-def test_a_certification_built_with_challenges_counts_them(db):
+def test_a_certification_built_with_questions_counts_them(db):
     questions = [ChallengeFactory(), ChallengeFactory(competence="2.1")]
-    certification = CertificationFactory(challenges=questions)
+    certification = CertificationFactory(questions=questions)
     certification.refresh_from_db()
     assert certification.challenge_count == 2
     stored = list(certification.challenges.order_by("index").values_list("challenge_id", "competence"))

@@ -227,7 +227,7 @@ def _centre(kind: str, tag: str) -> SimpleNamespace:
     colleague = MembershipFactory(center=center, role=Membership.Role.MEMBER)
     session = SessionFactory(center=center)
     challenge = ChallengeFactory()
-    certification = CertificationFactory(candidate__session=session, challenges=[challenge])
+    certification = CertificationFactory(candidate__session=session, questions=[challenge])
     report = IssueReport.objects.create(certification=certification, code="C1", category="C1", description="Retard")
     alert = LiveAlert.objects.create(
         certification=certification, question_index=0, challenge=challenge, code="E1", created_at=timezone.now()

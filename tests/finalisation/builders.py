@@ -30,20 +30,17 @@ def take_test(
     results = results if results is not None else ["ok"] * count
     assert len(results) == count
     user = candidate_fields.pop("user", None) or UserFactory()
-    candidate = CandidateFactory(session=session, user=user, **candidate_fields)
-    questions = []
-    for index, result in enumerate(results):
-        code = COMPETENCE_CODES[index // 3]
-        questions.append(
-            {
-                "challenge": ChallengeFactory(competence=code, level=level, **(challenge or {})),
-                "answer": "1" if result == "ok" else ("2" if result == "ko" else ""),
-                "result": result,
-                "answered_at": timezone.now() if result else None,
-            }
-        )
-    certification = CertificationFactory(candidate=candidate, state=CertificationState.COMPLETED, challenges=questions)
-    return certification
+    candidate = CandidateFactory(session=session, user=user, linked_at=timezone.now(), **candidate_fields)
+    questions = [
+        {
+            "challenge": ChallengeFactory(competence=COMPETENCE_CODES[index // 3], level=level, **(challenge or {})),
+            "answer": "1" if result == "ok" else ("2" if result == "ko" else ""),
+            "result": result,
+            "answered_at": timezone.now() if result else None,
+        }
+        for index, result in enumerate(results)
+    ]
+    return CertificationFactory(candidate=candidate, user=user, state=CertificationState.COMPLETED, questions=questions)
 
 
 def mark_finalised(session: Session, *, status: str = SessionStatus.FINALIZED) -> Session:
