@@ -128,6 +128,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "pixcertif_cache",
+            # The class certificates keep each page here (finalisation.results.classes): room for
+            # thousands of pages, not Django's default 300 entries.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 
