@@ -15,6 +15,7 @@ from sessions_app.models import (
     Candidate,
     CandidateProfile,
     Certification,
+    CertificationChallenge,
     Challenge,
     ChallengeType,
     Session,
@@ -142,10 +143,33 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
 class CertificationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Certification
+        skip_postgeneration_save = True
 
     candidate = factory.SubFactory(CandidateFactory)
     user = factory.SubFactory(UserFactory)
     started_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def questions(obj, create, extracted, **kwargs):
+        """`CertificationFactory(questions=[challenge | {"challenge": …, "result": …}, …])`: the test's
+        questions in order, and `challenge_count` stored with them as `certification_start` does (the
+        answer's "last question?" reads it). A test that adds rows itself calls `store_length`."""
+        if not create or not extracted:
+            return
+        rows = []
+        for index, item in enumerate(extracted):
+            fields = dict(item) if isinstance(item, dict) else {"challenge": item}
+            fields.setdefault("competence", fields["challenge"].competence)
+            rows.append(CertificationChallenge(certification=obj, index=index, **fields))
+        CertificationChallenge.objects.bulk_create(rows)
+        store_length(obj)
+
+
+def store_length(certification: Certification) -> Certification:
+    """Store the test's length after building its questions by hand (see CertificationFactory.questions)."""
+    certification.challenge_count = CertificationChallenge.objects.filter(certification=certification).count()
+    Certification.objects.filter(pk=certification.pk).update(challenge_count=certification.challenge_count)
+    return certification
 
 
 def make_bank(levels=range(1, 7), per_level: int = 3) -> list[Challenge]:

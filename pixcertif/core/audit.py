@@ -20,18 +20,12 @@ def actor_label(user: Any) -> str:
     return f"{name} <{login}>" if name else login
 
 
-def audit_record(
-    *,
-    action: str,
-    by: Any = None,
-    session: Any = None,
-    candidate: Any = None,
-    center: Any = None,
-    **data: Any,
+def _event(
+    *, action: str, by: Any = None, session: Any = None, candidate: Any = None, center: Any = None, **data: Any
 ) -> AuditEvent:
     actor = by if getattr(by, "is_authenticated", False) else None
     center_id = session.center_id if center is None and session is not None else getattr(center, "pk", None)
-    event = AuditEvent(
+    return AuditEvent(
         at=timezone.now(),
         actor=actor,
         actor_label=actor_label(actor),
@@ -41,18 +35,47 @@ def audit_record(
         candidate_id_ref=getattr(candidate, "pk", None),
         data=chain.canonical_data(data),
     )
-    with transaction.atomic():
+
+
+def audit_record(
+    *,
+    action: str,
+    by: Any = None,
+    session: Any = None,
+    candidate: Any = None,
+    center: Any = None,
+    **data: Any,
+) -> AuditEvent:
+    return audit_records([dict(action=action, by=by, session=session, candidate=candidate, center=center, **data)])[0]
+
+
+def audit_records(entries: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several rows (each the keyword arguments of `audit_record`) as consecutive links.
+
+    What it costs: on PostgreSQL the append lock, the last hash and one INSERT for all the rows (3
+    queries; 2 on SQLite, whose writers are already serialised). The lock and the read cannot be
+    one statement: a statement's snapshot is taken before it waits for the lock, so it could miss
+    the row its lock holder just committed. No savepoint inside the caller's transaction (a failed
+    append fails the caller's transaction anyway), so a service pays nothing more."""
+    events = [_event(**entry) for entry in entries]
+    with transaction.atomic(savepoint=False):
         chain.lock_for_append()
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        event.prev_hash = last or ""
-        event.hash = chain.row_hash(
-            prev_hash=event.prev_hash,
-            at=event.at,
-            action=event.action,
-            actor_label=event.actor_label,
-            session_id_ref=event.session_id_ref,
-            candidate_id_ref=event.candidate_id_ref,
-            data=event.data,
-        )
-        event.save(force_insert=True)
-    return event
+        for event in events:
+            event.prev_hash = last or ""
+            event.hash = chain.row_hash(
+                prev_hash=event.prev_hash,
+                at=event.at,
+                action=event.action,
+                actor_label=event.actor_label,
+                session_id_ref=event.session_id_ref,
+                candidate_id_ref=event.candidate_id_ref,
+                data=event.data,
+            )
+            last = event.hash
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            # One INSERT; the ids follow the list's order (the chain is verified in id order).
+            AuditEvent.objects.bulk_create(events)
+    return events

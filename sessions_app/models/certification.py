@@ -37,6 +37,9 @@ class Challenge(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # No image, attachment, embed or focus constraint: drawn for a candidate who needs an adjustment.
     accessible = models.BooleanField(_("accessible"), default=False)
+    # Stamped on every save (the admin's edits, `load_challenges`): the test pages keep a challenge's
+    # content in memory keyed by (id, updated_at), so an edited challenge is read afresh everywhere.
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     class Meta:
         verbose_name = _("épreuve")

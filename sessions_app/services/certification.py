@@ -15,18 +15,21 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pixcertif.core.audit import audit_record
+from pixcertif.core.audit import audit_record, audit_records
 from pixcertif.core.errors import DomainError
-from sessions_app import clock
+from sessions_app import challenge_content, clock, presence
 from sessions_app.answers import MAX_ANSWER_LENGTH, is_correct
 from sessions_app.competences import COMPETENCE_CODES, is_certifiable
 from sessions_app.models import (
@@ -427,42 +430,126 @@ def _ensure_can_answer(certification: Certification) -> None:
         raise DomainError("test_finished", _("Votre test de certification est terminé : vous ne pouvez plus répondre."))
 
 
+class InvalidAnswer(Exception):
+    """Raised by an answer reader (see `certification_answer`) when the posted answer cannot be read
+    for the challenge shown; `certification_answer` adds the certification and the question."""
+
+    def __init__(self, detail: Any = None) -> None:
+        super().__init__("invalid answer")
+        self.detail = detail
+        self.certification: Certification | None = None
+        self.question: CertificationChallenge | None = None
+
+
+AnswerReader = Callable[[Challenge], str]
+
+
+@dataclass
+class Answered:
+    """What `certification_answer` leaves: the locked and updated certification, the question
+    answered, and the question to show now (None when the test is over)."""
+
+    certification: Certification
+    question: CertificationChallenge
+    next_question: CertificationChallenge | None
+    replayed: bool = False
+
+
+TEST_LEFT = gettext_lazy(
+    "Votre page de test est restée fermée trop longtemps : votre surveillant doit autoriser la reprise de votre test."
+)
+
+
+def _locked_for_answer(certification_id: int) -> Certification:
+    """The one locked read of an answer: the test, its candidate and session, and whether an alert is open."""
+    open_alert = LiveAlert.objects.filter(certification=OuterRef("pk"), status=LiveAlertStatus.OPEN)
+    certification = (
+        Certification.objects.select_for_update()
+        .select_related("candidate__session")
+        .annotate(has_open_alert=Exists(open_alert))
+        .filter(pk=certification_id)
+        .first()
+    )
+    if certification is None:
+        raise DomainError("not_your_certification", _("Ce test de certification n'est pas le vôtre."))
+    return certification
+
+
+def questions_with_content(certification: Certification, indexes: set[int]) -> dict[int, CertificationChallenge]:
+    """The test's questions at `indexes`, by index, their challenges' content from the process's cache
+    (one query: the rows and each challenge's version)."""
+    rows = list(
+        CertificationChallenge.objects.filter(certification=certification, index__in=sorted(indexes)).annotate(
+            challenge_version=F("challenge__updated_at")
+        )
+    )
+    content = challenge_content.get_many((row.challenge_id, row.challenge_version) for row in rows)
+    for row in rows:
+        row.challenge = content[row.challenge_id]
+    return {row.index: row for row in rows}
+
+
 def certification_answer(
-    *, certification: Certification, user: Any, index: int, answer: str = "", skip: bool = False
-) -> CertificationChallenge:
+    *,
+    certification: Certification | int,
+    user: Any,
+    index: int,
+    answer: str | AnswerReader = "",
+    skip: bool = False,
+    check_presence: bool = False,
+) -> Answered:
     """Record the answer to question `index` (0-based), or skip it ("Je passe": lost for good,
     counted wrong), then move to the next question; the last one completes the test.
 
     Only the current question can be answered. Posting again the answer already recorded for an
-    earlier question changes nothing (a double click, a reloaded page); anything else for an
-    earlier or a later index is refused, as are a finished test, a finalised session, another
-    account's test and an answer longer than 500 characters. `answer` is in its stored form
-    (see `sessions_app.answers`).
+    earlier question changes nothing (a double click, a reloaded page, an answer re-sent after an
+    outage); anything else for an earlier or a later index is refused, as are a finished test, a
+    finalised session, another account's test, an answer while an alert is open and an answer
+    longer than 500 characters. `answer` is in its stored form (see `sessions_app.answers`), or a
+    reader that turns the posted form into it for the question's challenge (raising `InvalidAnswer`).
+    `check_presence`: refuse a page that was left (its heartbeat fell silent, `presence.has_left`).
+
+    What it costs: one locked read of the test (with its candidate, its session and the open-alert
+    flag), one read of the question rows (this one and the next, their challenges' content cached
+    in memory), one UPDATE of the answer, one of the test (position, last answer's time, the end on
+    the last question), the session's change stamp and the audit row(s).
     """
-    if len(answer) > MAX_ANSWER_LENGTH:
+    if isinstance(answer, str) and len(answer) > MAX_ANSWER_LENGTH:
         raise DomainError("answer_too_long", _("Votre réponse est trop longue (500 caractères au maximum)."))
+    certification_id = certification if isinstance(certification, int) else certification.pk
     with transaction.atomic():
-        certification = (
-            Certification.objects.select_for_update().select_related("candidate__session").get(pk=certification.pk)
-        )
-        if certification.user_id != user.pk:
+        certification = _locked_for_answer(certification_id)
+        if certification.user_id != user.pk or certification.candidate.user_id != user.pk:
             raise DomainError("not_your_certification", _("Ce test de certification n'est pas le vôtre."))
-        question = (
-            CertificationChallenge.objects.select_related("challenge")
-            .filter(certification=certification, index=index)
-            .first()
-        )
+        replay = 0 <= index < certification.current_index
+        shown_next = certification.current_index if replay else index + 1
+        in_test = 0 <= index < certification.challenge_count  # a forged index reads nothing
+        questions = questions_with_content(certification, {index, shown_next}) if in_test else {}
+        question = questions.get(index)
         if question is None:
             raise DomainError("invalid_index", _("Cette question ne fait pas partie de votre test."))
-        if index < certification.current_index:
+        if not isinstance(answer, str):
+            try:
+                answer = answer(question.challenge)
+            except InvalidAnswer as error:
+                if replay:
+                    raise DomainError(
+                        "no_going_back",
+                        _("Vous avez déjà répondu à cette question : il n'est pas possible d'y revenir."),
+                    ) from error
+                error.certification, error.question = certification, question
+                raise
+            if len(answer) > MAX_ANSWER_LENGTH:
+                raise DomainError("answer_too_long", _("Votre réponse est trop longue (500 caractères au maximum)."))
+        if replay:
             same = question.result == CertificationChallenge.Result.SKIPPED if skip else question.answer == answer
             if same and question.result:
-                return question
+                return Answered(certification, question, questions.get(shown_next), replayed=True)
             raise DomainError(
                 "no_going_back", _("Vous avez déjà répondu à cette question : il n'est pas possible d'y revenir.")
             )
         _ensure_can_answer(certification)
-        if LiveAlert.objects.filter(certification=certification, status=LiveAlertStatus.OPEN).exists():
+        if certification.has_open_alert:
             raise DomainError(
                 "alert_open",
                 _("Votre signalement est en cours de traitement : attendez la réponse de votre surveillant."),
@@ -470,13 +557,16 @@ def certification_answer(
         if index != certification.current_index:
             raise DomainError("invalid_index", _("Répondez d'abord à la question affichée."))
         now = timezone.now()
+        if check_presence and presence.has_left(certification.last_seen_at, now):
+            raise DomainError("test_left", TEST_LEFT)
         if skip:
             question.answer = ""
             question.result = CertificationChallenge.Result.SKIPPED
         else:
             if not answer:
                 raise DomainError(
-                    "empty_answer", _("Choisissez ou saisissez une réponse, ou cliquez sur « Je passe ».")
+                    "empty_answer",
+                    _("Choisissez ou saisissez une réponse, ou cliquez sur « Je passe »."),
                 )
             question.answer = answer
             question.result = (
@@ -487,35 +577,37 @@ def certification_answer(
         question.answered_at = now
         question.save(update_fields=["answer", "result", "answered_at"])
         # Time spent: since the previous answer (or the start); kept for the jury (E8: timed questions).
-        previous = (
-            CertificationChallenge.objects.filter(certification=certification, index=index - 1)
-            .values_list("answered_at", flat=True)
-            .first()
-        )
-        seconds = int((now - (previous or certification.started_at)).total_seconds())
+        seconds = int((now - (certification.last_answered_at or certification.started_at)).total_seconds())
         timer = question.challenge.timer_seconds
         session = certification.candidate.session
-        audit_record(
-            action="certification.skipped" if skip else "certification.answered",
-            by=user,
-            session=session,
-            candidate=certification.candidate,
-            question=question.number,
-            seconds=seconds,
-            over_time=bool(timer and seconds > timer),
-        )
+        candidate = certification.candidate
+        events = [
+            dict(
+                action="certification.skipped" if skip else "certification.answered",
+                by=user,
+                session=session,
+                candidate=candidate,
+                question=question.number,
+                seconds=seconds,
+                over_time=bool(timer and seconds > timer),
+            )
+        ]
         certification.current_index = index + 1
-        fields = ["current_index"]
-        if not CertificationChallenge.objects.filter(certification=certification, index__gt=index).exists():
+        certification.last_answered_at = now
+        fields = ["current_index", "last_answered_at"]
+        if certification.current_index >= certification.challenge_count:
             certification.state = CertificationState.COMPLETED
             certification.ended_at = now
             fields += ["state", "ended_at"]
-            audit_record(action="certification.completed", by=user, session=session, candidate=certification.candidate)
+            events.append(dict(action="certification.completed", by=user, session=session, candidate=candidate))
         certification.save(update_fields=fields)
         session_touch(session)  # every answer: the live list shows the candidate's activity
-        return question
+        # Last: the audit trail's append lock is held from here to the commit only.
+        audit_records(events)
+        following = None if certification.is_finished else questions.get(shown_next)
+        return Answered(certification, question, following)
 
 
-def certification_skip(*, certification: Certification, user: Any, index: int) -> CertificationChallenge:
+def certification_skip(*, certification: Certification, user: Any, index: int) -> Answered:
     """ "Je passe": the question is lost for good and counts as wrong (see `certification_answer`)."""
     return certification_answer(certification=certification, user=user, index=index, skip=True)

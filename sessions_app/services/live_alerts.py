@@ -239,8 +239,9 @@ def live_alert_validate(*, alert: LiveAlert, by: Any, code: str = "") -> LiveAle
 def _move_on(certification: Certification, question: CertificationChallenge, now: Any, by: Any) -> None:
     """After a neutralised question: the next one, or the end of the test after the last."""
     certification.current_index = question.index + 1
-    fields = ["current_index"]
-    if not CertificationChallenge.objects.filter(certification=certification, index__gt=question.index).exists():
+    certification.last_answered_at = now  # the next question's time runs from here
+    fields = ["current_index", "last_answered_at"]
+    if certification.current_index >= certification.challenge_count:
         certification.state = CertificationState.COMPLETED
         certification.ended_at = now
         fields += ["state", "ended_at"]

@@ -8,14 +8,21 @@ enter the access code again, which needs the invigilator's "Autoriser la reprise
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from pixcertif.accounts import throttle
 from pixcertif.core.errors import DomainError
@@ -28,14 +35,17 @@ from sessions_app.models import (
     CandidateProfile,
     Certification,
     CertificationChallenge,
+    Challenge,
     LiveAlert,
     LiveAlertStatus,
 )
 from sessions_app.services.certification import (
     RESUME_NEEDS_INVIGILATOR,
+    InvalidAnswer,
     candidate_join,
     certification_answer,
     certification_start,
+    questions_with_content,
     start_window_message,
 )
 
@@ -201,12 +211,56 @@ ALERT_OUTCOME_MESSAGES = {
 SEEN_ALERT_KEY = "live_alert_seen"
 
 
+def on_login_back_to_the_test(view):
+    """`login_required` for the test's own addresses: back to the test's page after the login (the
+    answer's address takes POST only), and for htmx a full-page redirect (`HX-Redirect`) instead of
+    a login page swapped into the question card."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, certification_id: int, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, certification_id, *args, **kwargs)
+        return _go(request, redirect_to_login(_test_url(certification_id)).url)
+
+    return wrapper
+
+
+def _test_url(certification_id: int) -> str:
+    return reverse("certifications:test", args=[certification_id])
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """Another page: a redirect, or for htmx a full-page navigation (nothing swapped into the card)."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _test_of(request: HttpRequest, certification_id: int) -> Certification:
+    """The request's user's test with its candidate and session, and its latest live alert (id and
+    state): one query."""
+    latest = LiveAlert.objects.filter(certification=OuterRef("pk")).order_by("-created_at", "-pk")
+    return get_object_or_404(
+        Certification.objects.select_related("candidate__session").annotate(
+            latest_alert_id=Subquery(latest.values("pk")[:1]),
+            latest_alert_status=Subquery(latest.values("status")[:1]),
+        ),
+        pk=certification_id,
+        user=request.user,
+        candidate__user=request.user,
+    )
+
+
 def _live_alert_screen(request: HttpRequest, certification: Certification) -> HttpResponse | None:
     """The waiting screen while an alert is open; once it is handled, what the invigilator decided
-    (told once, on the next question page)."""
-    latest = LiveAlert.objects.filter(certification=certification).order_by("-created_at", "-pk").first()
-    if latest is None:
+    (told once, on the next question page). Reads the alert only when there is something to show."""
+    alert_id = certification.latest_alert_id
+    if alert_id is None:
         return None
+    is_open = certification.latest_alert_status == LiveAlertStatus.OPEN
+    if not is_open and request.session.get(SEEN_ALERT_KEY) == alert_id:
+        return None
+    latest = LiveAlert.objects.get(pk=alert_id)
     if latest.is_open:
         context = {
             "certification": certification,
@@ -215,11 +269,10 @@ def _live_alert_screen(request: HttpRequest, certification: Certification) -> Ht
             "live_token": presence.page_token(certification.state, latest.pk),
             "poll_every": int(clock.setting("ALERT_POLL_EVERY").total_seconds() * 1000),
         }
-        return render(request, "certifications/waiting.html", context)
-    if request.session.get(SEEN_ALERT_KEY) != latest.pk:
-        request.session[SEEN_ALERT_KEY] = latest.pk
-        key = "refused" if latest.status == LiveAlertStatus.REFUSED else latest.outcome
-        (messages.warning if key == "refused" else messages.success)(request, ALERT_OUTCOME_MESSAGES[key])
+        return _screen(request, certification, "waiting", context, title=_("Votre surveillant a été prévenu"))
+    request.session[SEEN_ALERT_KEY] = latest.pk
+    key = "refused" if latest.status == LiveAlertStatus.REFUSED else latest.outcome
+    (messages.warning if key == "refused" else messages.success)(request, ALERT_OUTCOME_MESSAGES[key])
     return None
 
 
@@ -233,82 +286,126 @@ def _duration_label(seconds: int | None) -> str:
     return f"{minutes} min {rest:02d} s" if rest else f"{minutes} min"
 
 
-def _question_context(certification: Certification, question: CertificationChallenge, form: AnswerForm) -> dict:
-    total = certification.challenges.count()
-    return {
-        "timer_label": _duration_label(question.challenge.timer_seconds),
+def _screen(
+    request: HttpRequest, certification: Certification, name: str, context: dict, *, title: str, status: int = 200
+) -> HttpResponse:
+    """A screen of the test ("question", "end", "waiting"): the whole page, or for htmx the content
+    of <main> alone (its <title>, the messages, the card and the page's heartbeat form), swapped in
+    place. The address stays the test's (what a reload shows): pushed only when the page shows another."""
+    if not request.htmx or request.method != "POST":  # a GET is a whole page (htmx restoring its history too)
+        return render(request, f"certifications/{name}.html", context, status=status)
+    context = {**context, "page_title": title, "screen": f"certifications/_{name}.html"}
+    response = render(request, "certifications/_screen.html", context, status=status)
+    test_url = _test_url(certification.pk)
+    if request.htmx.current_url_abs_path != test_url:
+        response["HX-Push-Url"] = test_url
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _end_screen(request: HttpRequest, certification: Certification) -> HttpResponse:
+    context = {"certification": certification, "session": certification.candidate.session}
+    return _screen(request, certification, "end", context, title=_("Test de certification terminé"))
+
+
+def _question_screen(
+    request: HttpRequest, certification: Certification, question: CertificationChallenge, form: AnswerForm | None = None
+) -> HttpResponse:
+    challenge = question.challenge
+    form = form or AnswerForm(challenge=challenge, initial={"index": question.index})
+    number, total = question.index + 1, certification.challenge_count
+    context = {
+        "timer_label": _duration_label(challenge.timer_seconds),
         "certification": certification,
         "question": question,
-        "challenge": question.challenge,
-        "competence_name": COMPETENCE_NAMES.get(question.challenge.competence, ""),
+        "challenge": challenge,
+        "competence_name": COMPETENCE_NAMES.get(challenge.competence, ""),
         "form": form,
-        "number": question.index + 1,
+        "number": number,
         "total": total,
         "answered": question.index,
         "live_token": presence.page_token(certification.state, None),
         "heartbeat_every": int(clock.setting("HEARTBEAT_EVERY").total_seconds() * 1000),
     }
+    title = _("Question %(number)s / %(total)s") % {"number": number, "total": total}
+    return _screen(request, certification, "question", context, title=title)
 
 
-@login_required
+def _current_screen(request: HttpRequest, certification: Certification) -> HttpResponse:
+    """What the test's page shows now: the end screen, the start page (this browser may not go on),
+    the waiting screen of an open alert, or the current question. Login aside: 2 queries (the test,
+    the question row) when no alert has anything to say."""
+    if certification.is_finished or certification.candidate.session.is_locked_for_center:
+        return _end_screen(request, certification)
+    if (refusal := not_here(request, certification)) is not None:
+        return _go(request, refusal.url)
+    if (live := _live_alert_screen(request, certification)) is not None:
+        return live
+    question = questions_with_content(certification, {certification.current_index}).get(certification.current_index)
+    if question is None:
+        raise Http404
+    return _question_screen(request, certification, question)
+
+
+@on_login_back_to_the_test
 @require_http_methods(["GET"])
 def test(request: HttpRequest, certification_id: int) -> HttpResponse:
     """The current question, or the end screen once the test is over."""
-    certification = _own_certification(request, certification_id)
-    session = certification.candidate.session
-    if certification.is_finished or session.is_locked_for_center:
-        return render(request, "certifications/end.html", {"certification": certification, "session": session})
-    if (refusal := not_here(request, certification)) is not None:
-        return refusal
-    if (live := _live_alert_screen(request, certification)) is not None:
-        return live
-    question = get_object_or_404(
-        CertificationChallenge.objects.select_related("challenge"),
-        certification=certification,
-        index=certification.current_index,
-    )
-    form = AnswerForm(challenge=question.challenge, initial={"index": question.index})
-    return render(request, "certifications/question.html", _question_context(certification, question, form))
+    return _current_screen(request, _test_of(request, certification_id))
 
 
-@login_required
+@on_login_back_to_the_test
 @require_POST
 def answer(request: HttpRequest, certification_id: int) -> HttpResponse:
-    """ "Valider" or "Je passe" for the question whose index is posted; then the next question."""
-    certification = _own_certification(request, certification_id)
-    if not _started_here(request, certification) or (
-        not certification.is_finished and not_here(request, certification) is not None
-    ):
-        return redirect("certifications:test", certification_id=certification.pk)
+    """ "Valider" or "Je passe" for the question whose index is posted; then the next question: with
+    htmx in the same response (the card swapped in place), without JavaScript by POST/redirect/GET.
+
+    The service reads the test once, locked; the view reads nothing more (the next question comes
+    with the answered one). Anything unusual (a refusal, the page left) shows what the page shows now."""
+    if not started_here(request, certification_id):  # another browser, a new login (or not one's test: 404)
+        return _current_screen(request, _test_of(request, certification_id))
     try:
         index = int(request.POST.get("index", ""))
     except ValueError:
         index = -1
-    question = (
-        CertificationChallenge.objects.select_related("challenge")
-        .filter(certification=certification, index=index)
-        .first()
-    )
-    if question is None:
-        messages.error(request, _("Cette question ne fait pas partie de votre test."))
-        return redirect("certifications:test", certification_id=certification.pk)
-    form = AnswerForm(request.POST, challenge=question.challenge)
-    if not form.is_valid():
-        if index != certification.current_index or certification.is_finished:
-            return redirect("certifications:test", certification_id=certification.pk)
-        context = _question_context(certification, question, form)
-        return render(request, "certifications/question.html", context)
+
+    def read(challenge: Challenge) -> str:
+        form = AnswerForm(request.POST, challenge=challenge)
+        if not form.is_valid():
+            raise InvalidAnswer(form)
+        return form.cleaned_data["answer"]
+
     try:
-        certification_answer(
-            certification=certification,
+        done = certification_answer(
+            certification=certification_id,
             user=request.user,
             index=index,
-            answer=form.cleaned_data["answer"],
-            skip=form.is_skip,
+            answer=read,
+            skip=request.POST.get("action") == "skip",
+            check_presence=True,
         )
+    except InvalidAnswer as invalid:
+        # The current question again, with the form's error under it.
+        return _question_screen(request, invalid.certification, invalid.question, invalid.detail)
     except DomainError as error:
+        if error.code == "not_your_certification":
+            raise Http404 from error
+        certification = _test_of(request, certification_id)
+        if error.code == "test_left":  # the page fell silent: this browser must resume like any other
+            forget_here(request, certification, silent_since=certification.last_seen_at)
+            return _go(request, reverse("certifications:start", args=[certification.candidate_id]))
         # A test ended meanwhile (by the invigilator, by finalisation) is no mistake of the candidate's:
         # the end screen says it once, in its own box, so no red message on top of it.
         if error.code not in END_SCREEN_CODES:
             messages.error(request, error.message)
-    return redirect("certifications:test", certification_id=certification.pk)
+        if request.htmx:
+            return _current_screen(request, certification)
+        return redirect("certifications:test", certification_id=certification_id)
+    if not request.htmx:
+        return redirect("certifications:test", certification_id=certification_id)
+    certification = done.certification
+    if certification.is_finished:
+        return _end_screen(request, certification)
+    if done.next_question is None or (done.replayed and certification.has_open_alert):
+        return _current_screen(request, _test_of(request, certification_id))
+    return _question_screen(request, certification, done.next_question)

@@ -4,17 +4,19 @@
    when the page becomes visible again). The server answers the token of the test's state: when it
    is not the page's (the invigilator handled the alert, ended the test; the page was left), the
    page reloads and the server shows what comes next. Without JavaScript nothing pings: the
-   waiting screen refreshes itself (<noscript> meta refresh) and leaving the page is not detected. */
+   waiting screen refreshes itself (<noscript> meta refresh) and leaving the page is not detected.
+   The form is looked up at each ping: an answer swaps the screen in place (htmx) with its own
+   heartbeat form, whose token and pace are then the ones that count; a screen without one (the
+   end of the test) stops the heartbeat. */
 (function () {
   "use strict";
 
-  var form = document.querySelector("[data-live-ping]");
-  if (!form || !window.fetch) return;
-  var token = form.getAttribute("data-live-token");
-  var every = parseInt(form.getAttribute("data-live-every"), 10) || 20000;
-  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+  if (!window.fetch) return;
   var inFlight = false;
   var reloading = false;
+  var timer = null;
+
+  function pingForm() { return document.querySelector("[data-live-ping]"); }
 
   function reload() {
     if (reloading) return;
@@ -22,9 +24,20 @@
     window.location.reload();
   }
 
+  function schedule() {
+    window.clearTimeout(timer);
+    var form = pingForm();
+    if (!form || reloading) return;
+    var every = parseInt(form.getAttribute("data-live-every"), 10) || 20000;
+    timer = window.setTimeout(ping, every);
+  }
+
   function ping() {
-    if (inFlight || reloading) return;
+    var form = pingForm();
+    if (!form || reloading) return;
+    if (inFlight) { schedule(); return; }
     inFlight = true;
+    var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
     fetch(form.action, {
       method: "POST",
       credentials: "same-origin",
@@ -33,18 +46,18 @@
       .then(function (response) {
         if (response.status === 404) { reload(); return null; }
         var type = response.headers.get("Content-Type") || "";
-        if (!response.ok || type.indexOf("application/json") === -1) return null; // e.g. logged out
+        if (!response.ok || type.indexOf("application/json") === -1) return null; // e.g. logged out, outage
         return response.json();
       })
       .then(function (data) {
-        if (data && data.token && data.token !== token) reload();
+        var current = pingForm(); // the page's screen now (an answer may have swapped it meanwhile)
+        if (data && data.token && current && data.token !== current.getAttribute("data-live-token")) reload();
       })
       .catch(function () { /* offline for a moment: the next ping tries again */ })
-      .then(function () { inFlight = false; });
+      .then(function () { inFlight = false; schedule(); });
   }
 
   ping();
-  window.setInterval(ping, every);
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden) ping();
   });

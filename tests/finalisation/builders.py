@@ -7,7 +7,6 @@ from django.utils import timezone
 from sessions_app.competences import COMPETENCE_CODES
 from sessions_app.models import (
     Certification,
-    CertificationChallenge,
     CertificationState,
     IssueReport,
     Session,
@@ -32,20 +31,16 @@ def take_test(
     assert len(results) == count
     user = candidate_fields.pop("user", None) or UserFactory()
     candidate = CandidateFactory(session=session, user=user, linked_at=timezone.now(), **candidate_fields)
-    certification = CertificationFactory(candidate=candidate, user=user, state=CertificationState.COMPLETED)
-    for index, result in enumerate(results):
-        code = COMPETENCE_CODES[index // 3]
-        question = ChallengeFactory(competence=code, level=level, **(challenge or {}))
-        CertificationChallenge.objects.create(
-            certification=certification,
-            index=index,
-            challenge=question,
-            competence=code,
-            answer="1" if result == "ok" else ("2" if result == "ko" else ""),
-            result=result,
-            answered_at=timezone.now() if result else None,
-        )
-    return certification
+    questions = [
+        {
+            "challenge": ChallengeFactory(competence=COMPETENCE_CODES[index // 3], level=level, **(challenge or {})),
+            "answer": "1" if result == "ok" else ("2" if result == "ko" else ""),
+            "result": result,
+            "answered_at": timezone.now() if result else None,
+        }
+        for index, result in enumerate(results)
+    ]
+    return CertificationFactory(candidate=candidate, user=user, state=CertificationState.COMPLETED, questions=questions)
 
 
 def mark_finalised(session: Session, *, status: str = SessionStatus.FINALIZED) -> Session:

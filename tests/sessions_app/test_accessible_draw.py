@@ -98,10 +98,8 @@ def test_a_live_alert_replacement_stays_accessible_for_an_adjusted_candidate(db,
     asked = ChallengeFactory(competence="1.1", level=3, accessible=True)
     ChallengeFactory(competence="1.1", level=2, accessible=True)
     ChallengeFactory(competence="1.1", level=3, has_image=True)
-    certification = CertificationFactory(candidate__needs_adjustment=adjusted)
-    question = CertificationChallenge.objects.create(
-        certification=certification, index=0, challenge=asked, competence="1.1"
-    )
+    certification = CertificationFactory(candidate__needs_adjustment=adjusted, questions=[asked])
+    question = CertificationChallenge.objects.get(certification=certification, index=0)
     replacement = _replacement_for(certification, question)
     assert replacement.accessible is expected
     assert replacement.level == (2 if adjusted else 3)
