@@ -130,6 +130,7 @@ PAGES: dict[str, Page] = {
     "javascript-catalog": Page((GET,), PUBLIC),
     "results:certificate": Page((GET,), CANDIDATE),
     "results:class_certificates": Page((GET,), CENTRE, query="?classe=3EME+A"),
+    "results:class_certificates_preparation": Page((GET,), CENTRE, query="?classe=3EME+A"),
     "results:class_results": Page((GET,), CENTRE),
     "results:class_results_csv": Page((GET,), CENTRE, query="?classe=3EME+A"),
     "results:my_certifications": Page((GET,), ACCOUNT),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from finalisation.results.classes import (
     center_published_sessions,
     class_certificates_pdf,
     class_results_csv,
+    prepare_class_certificates,
     pupil_results,
     validated,
 )
@@ -236,6 +237,31 @@ def class_results_csv_view(request: CenterRequest) -> HttpResponse:
     division, rows = found
     filename, content = class_results_csv(rows, division=division)
     return _with_download_cookie(request, downloads.attachment(filename, content, "text/csv; charset=utf-8"))
+
+
+@require_GET
+@center_required
+def class_certificates_preparation(request: CenterRequest) -> HttpResponse:
+    """One step of the class PDF's preparation, for the page's script: renders the next pages not
+    made yet (about 2 s at most) and says how many are ready, `{"ready": n, "total": m}`. The page
+    calls it until all are, then downloads the PDF (put together from the pages in a second or
+    two): a class of any size, progress shown, no request long enough for a browser timeout. With
+    nothing to prepare (no validated certificate…) it answers 0/0 and the download says why."""
+    form, valid = _school_filters(request)
+    if not form.is_bound or not valid:
+        raise Http404
+    division, session_id = form.cleaned_data["classe"], form.cleaned_data["session"]
+    rows = pupil_results(request.center, division=division, session_id=session_id) if division else []
+    ready, total = 0, 0
+    if validated(rows):
+        ready, total = prepare_class_certificates(
+            rows,
+            base_url=request.build_absolute_uri("/"),
+            verification_url=settings.SITE_URL + reverse("results:verification"),
+        )
+    response = JsonResponse({"ready": ready, "total": total})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

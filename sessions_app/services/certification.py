@@ -558,7 +558,7 @@ def certification_answer(
         if index != certification.current_index:
             raise DomainError("invalid_index", _("Répondez d'abord à la question affichée."))
         now = timezone.now()
-        if check_presence and presence.has_left(certification.last_seen_at, now):
+        if check_presence and presence.has_left(certification.last_seen_at, now, certification.last_answered_at):
             raise DomainError("test_left", TEST_LEFT)
         if skip:
             question.answer = ""

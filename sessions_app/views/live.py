@@ -47,23 +47,23 @@ def heartbeat(request: AuthenticatedRequest, certification_id: int) -> HttpRespo
     row = (
         Certification.objects.filter(pk=certification_id, user=request.user)
         .annotate(open_alert=Subquery(open_alert))
-        .values_list("state", "last_seen_at", "open_alert", "candidate__session__status")
+        .values_list("state", "last_seen_at", "last_answered_at", "open_alert", "candidate__session__status")
         .first()
     )
     if row is None:
         raise Http404
-    state, last_seen_at, open_alert_id, session_status = row
+    state, last_seen_at, last_answered_at, open_alert_id, session_status = row
     token = presence.page_token(state, open_alert_id)
     if state == CertificationState.STARTED and session_status == "created":
         if not test_views.started_here(request, certification_id):
             token = "elsewhere"
         else:
             now = timezone.now()
-            if presence.has_left(last_seen_at, now):
+            if presence.has_left(last_seen_at, now, last_answered_at):
                 certification = Certification.objects.select_related("candidate__session").get(pk=certification_id)
                 test_views.forget_here(request, certification, silent_since=last_seen_at)
                 token = "left"
-            elif presence.needs_write(last_seen_at, now):
+            elif presence.needs_write(last_seen_at, now, last_answered_at):
                 presence.certification_seen(certification_id=certification_id, now=now)
     response = JsonResponse({"token": token})
     response["Cache-Control"] = "no-store"
