@@ -5,7 +5,10 @@ Reads bench/out/candidates.json (`bench/candidates.py`) and bench/out/invigilato
 and multiplies them by the request rates of the national peak:
 
   ≈20,000 candidates in ≈1,000 rooms, answering ≈330 questions/s in all;
-  every open test page's heartbeat (HEARTBEAT_EVERY, 20 s): 20,000 / 20 = 1,000/s;
+  the test pages' heartbeats: a page pings HEARTBEAT_EVERY (40 s) after its last answer or ping,
+      so with answers as a Poisson stream of rate r per page (330 / 20,000), a page sends
+      r·e^(-40r) / (1 - e^(-40r)) pings per second (≈ 350/s in all; 1,000/s when it pinged every
+      20 s whatever the answers);
   question pages loaded outside the answer's own reply (a start, a resume, a reload):
       QUESTION_SHARE of the answers (default 5 %);
   ≈400 invigilator polls/s (2,000 invigilator screens polling every 5 s), of which
@@ -59,14 +62,17 @@ def main() -> int:
     answers = _env("PEAK_ANSWERS", 330)
     polls = _env("PEAK_POLLS", 400)
     question_share = _env("QUESTION_SHARE", 0.05)
-    heartbeat_every = _env("HEARTBEAT_EVERY", 20)
+    heartbeat_every = _env("HEARTBEAT_EVERY", 40)
+    per_page = answers / peak_candidates
+    silent = math.exp(-per_page * heartbeat_every)
+    pings = peak_candidates * per_page * silent / (1 - silent)
     poll_every = 5.0
     changes_per_poll = answers / rooms * poll_every
     unchanged = math.exp(-changes_per_poll)
     full_share = 1 / 12
     rates = {
         "answer (round trip)": (answers, candidates["answer"]),
-        "heartbeat": (peak_candidates / heartbeat_every, candidates["heartbeat"]),
+        "heartbeat": (pings, candidates["heartbeat"]),
         "question page": (answers * question_share, candidates["question"]),
         "invigilator 304": (polls * (1 - full_share) * unchanged, invigilator["304"]),
         "invigilator 200 (changed rows)": (polls * (1 - full_share) * (1 - unchanged), invigilator["200-delta"]),

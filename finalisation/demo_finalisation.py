@@ -15,11 +15,9 @@ from finalisation.services import UNFINISHED_STATES, abort_reason_set, issue_rep
 from pixcertif.accounts.models import CertificationCenter, User
 from pixcertif.core.errors import DomainError
 from sessions_app.competences import COMPETENCE_CODES
-from sessions_app.demo_sessions import backdate_session, startable_time
-from sessions_app.models import AbortReason, Candidate, CandidateProfile, Certification, Challenge, Session
-from sessions_app.normalize import identity_key
+from sessions_app.demo_sessions import backdate_session, demo_candidate, demo_candidate_account, demo_session_today
+from sessions_app.models import AbortReason, Candidate, Certification, Challenge, Session
 from sessions_app.services.certification import candidate_set_presence, certification_start
-from sessions_app.services.sessions import session_create
 
 SCHOOL_NAME = "Collège Jean Moulin"
 ROOM = "Salle A01"
@@ -32,37 +30,16 @@ STUDENTS = [
 ]
 
 
-def _student_user(email: str, first_name: str, last_name: str) -> User:
-    user, created = User.objects.get_or_create(
-        email=email, defaults={"first_name": first_name, "last_name": last_name, "cgu_accepted_at": timezone.now()}
-    )
-    if created:
-        user.set_password("pixcertif")
-        user.save(update_fields=["password"])
-    CandidateProfile.objects.get_or_create(user=user, defaults={"levels": dict.fromkeys(COMPETENCE_CODES, 2)})
-    return user
-
-
 def _candidates(session: Session) -> list[Candidate]:
+    """Three joined candidates: those the session already has, then demo pupils up to three."""
     linked = list(session.candidates.filter(user__isnull=False).select_related("user").order_by("pk")[:3])
     for email, first_name, last_name, birth_date in STUDENTS:
         if len(linked) >= 3:
             break
-        user = _student_user(email, first_name, last_name)
+        user = demo_candidate_account(email, first_name, last_name, dict.fromkeys(COMPETENCE_CODES, 2))
         if session.candidates.filter(user=user).exists():
             continue
-        linked.append(
-            Candidate.objects.create(
-                session=session,
-                first_name=user.first_name,
-                last_name=user.last_name,
-                sex="",
-                birth_date=birth_date,
-                identity_key=identity_key(user.first_name, user.last_name),
-                user=user,
-                linked_at=timezone.now(),
-            )
-        )
+        linked.append(demo_candidate(session, user, birth_date=birth_date, sex=""))
     return linked
 
 
@@ -78,16 +55,7 @@ def seed_demo(stdout) -> None:
     if not Challenge.objects.filter(is_active=True).exists():
         stdout.write("Finalisation : aucune épreuve dans la banque de questions, étape ignorée.")
         return
-    if session is None:
-        session = session_create(
-            center=center,
-            by=admin,
-            address=SCHOOL_NAME,
-            room=ROOM,
-            date=timezone.localdate(),
-            time=startable_time(dt.time(9, 0)),
-            examiner="Mme Durand",
-        )
+    session = demo_session_today(center=center, room=ROOM, examiner="Mme Durand", by=admin)
     candidates = _candidates(session)
     for candidate in candidates:
         if Certification.objects.filter(candidate=candidate).exists():

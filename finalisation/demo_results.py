@@ -14,12 +14,10 @@ from django.utils import timezone
 
 from finalisation.jury.services import session_publish, session_take
 from finalisation.services import session_finalise
-from pixcertif.accounts.management.commands.seed_demo import SCHOOL_NAME, demo_user
+from pixcertif.accounts.demo import SCHOOL_NAME
 from pixcertif.accounts.models import CertificationCenter, User
-from sessions_app.demo_sessions import backdate_session, startable_time
+from sessions_app.demo_sessions import backdate_session, demo_candidate, demo_candidate_account, demo_session_today
 from sessions_app.models import (
-    Candidate,
-    CandidateProfile,
     Certification,
     CertificationChallenge,
     CertificationState,
@@ -27,9 +25,7 @@ from sessions_app.models import (
     IssueReport,
     Session,
 )
-from sessions_app.normalize import identity_key
 from sessions_app.services.certification import certification_start
-from sessions_app.services.sessions import session_create
 
 ROOM = "Salle A02"
 RECIPIENT = "resultats@college.example"
@@ -52,16 +48,7 @@ def seed_demo(stdout: Any) -> None:
         return
     centre_admin = User.objects.filter(email="admin@college.example").first()
     staff = User.objects.filter(email="staff@pix.example").first()
-    if session is None:
-        session = session_create(
-            center=center,
-            by=centre_admin,
-            address=SCHOOL_NAME,
-            room=ROOM,
-            date=timezone.localdate(),
-            time=startable_time(dt.time(9, 0)),
-            examiner="Mme Dupont",
-        )
+    session = demo_session_today(center=center, room=ROOM, examiner="Mme Dupont", by=centre_admin)
     if not session.is_locked_for_center:
         for email, first_name, last_name, birth_date, wrong in PUPILS:
             _take_test(session, email, first_name, last_name, birth_date, wrong, reporter=centre_admin)
@@ -77,25 +64,18 @@ def seed_demo(stdout: Any) -> None:
 def _take_test(
     session: Session, email: str, first_name: str, last_name: str, birth_date: dt.date, wrong: set[int], reporter: Any
 ) -> None:
-    user = demo_user(email, first_name, last_name)
-    CandidateProfile.objects.get_or_create(user=user, defaults={"levels": PROFILE})
-    candidate, _created = Candidate.objects.get_or_create(
-        session=session,
-        user=user,
-        defaults={
-            "first_name": first_name,
-            "last_name": last_name,
-            "birth_date": birth_date,
-            "sex": "F" if first_name in ("Inès", "Nina") else "M",
-            "birth_city": "Paris",
-            "birth_country": "FRANCE",
-            "birth_insee_code": "75056",
-            "result_recipient_email": RECIPIENT,
-            "identity_key": identity_key(first_name, last_name),
-            "linked_at": timezone.now(),
-            "authorized_to_start": True,
-            "authorized_at": timezone.now(),
-        },
+    user = demo_candidate_account(email, first_name, last_name, PROFILE)
+    candidate = demo_candidate(
+        session,
+        user,
+        birth_date=birth_date,
+        sex="F" if first_name in ("Inès", "Nina") else "M",
+        birth_city="Paris",
+        birth_country="FRANCE",
+        birth_insee_code="75056",
+        result_recipient_email=RECIPIENT,
+        authorized_to_start=True,
+        authorized_at=timezone.now(),
     )
     if Certification.objects.filter(candidate=candidate).exists():
         return

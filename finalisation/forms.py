@@ -68,7 +68,8 @@ class IssueReportForm(forms.Form):
         return number
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         category = CATEGORIES.get(cleaned.get("code") or "")
         if category is None:
             return cleaned

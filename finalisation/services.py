@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from finalisation.jury.resolution import auto_resolve_reports
 from finalisation.models import AttachmentKind, SessionAttachment
 from finalisation.models.attachments import name_for_type
+from pixcertif.accounts.models import Actor
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.models import (
@@ -99,7 +100,7 @@ def _checked_report(
 
 
 def issue_report_add(
-    *, certification: Certification, code: str, question_number: int | None, description: str, by: Any
+    *, certification: Certification, code: str, question_number: int | None, description: str, by: Actor
 ) -> IssueReport:
     """Add one report ("signalement") to a started test.
 
@@ -133,7 +134,7 @@ def issue_report_add(
 
 
 def issue_report_update(
-    *, report: IssueReport, code: str, question_number: int | None, description: str, by: Any
+    *, report: IssueReport, code: str, question_number: int | None, description: str, by: Actor
 ) -> IssueReport:
     """Change a report before finalisation (one entered during the session like any other); it
     keeps its origin. A new category or question number clears an automatic resolution made
@@ -181,7 +182,7 @@ def issue_report_update(
         return report
 
 
-def issue_report_remove(*, report: IssueReport, by: Any) -> None:
+def issue_report_remove(*, report: IssueReport, by: Actor) -> None:
     """Remove a report before finalisation. Removing a report already removed changes nothing."""
     with transaction.atomic():
         session_id = (
@@ -212,7 +213,7 @@ def issue_report_remove(*, report: IssueReport, by: Any) -> None:
 # ---------------------------------------------------------------- abort reasons
 
 
-def abort_reason_set(*, certification: Certification, reason: str, by: Any) -> Certification:
+def abort_reason_set(*, certification: Certification, reason: str, by: Actor) -> Certification:
     """Record why an unfinished test was not finished ("" clears it: "-- Choisissez --").
 
     Refused: finalised session, unknown reason, a test the candidate completed.
@@ -247,7 +248,7 @@ def abort_reason_set(*, certification: Certification, reason: str, by: Any) -> C
 
 
 def finalisation_info_update(
-    *, session: Session, has_incident: bool, has_joining_issue: bool, comment: str, by: Any
+    *, session: Session, has_incident: bool, has_joining_issue: bool, comment: str, by: Actor
 ) -> Session:
     """Save the two check boxes and the optional comment as entered (a draft until finalisation).
 
@@ -282,7 +283,7 @@ def finalisation_info_update(
 # ---------------------------------------------------------------- attachments
 
 
-def attachment_add(*, session: Session, kind: str, upload: UploadedFile, by: Any) -> SessionAttachment:
+def attachment_add(*, session: Session, kind: str, upload: UploadedFile, by: Actor) -> SessionAttachment:
     """Attach a scan (PDF, JPEG or PNG, at most 10 Mo) to the session before finalisation.
 
     The type is read from the file's first bytes, never from its name. Refused: finalised
@@ -340,7 +341,7 @@ def attachment_add(*, session: Session, kind: str, upload: UploadedFile, by: Any
         return attachment
 
 
-def attachment_remove(*, attachment: SessionAttachment, by: Any) -> None:
+def attachment_remove(*, attachment: SessionAttachment, by: Actor) -> None:
     """Remove an attachment before finalisation; its file goes once the removal is committed."""
     with transaction.atomic():
         session_id = SessionAttachment.objects.filter(pk=attachment.pk).values_list("session_id", flat=True).first()
@@ -374,7 +375,7 @@ def unfinished_without_reason(session: Session) -> list[Certification]:
     )
 
 
-def session_finalise(*, session: Session, by: Any) -> Session:
+def session_finalise(*, session: Session, by: Actor) -> Session:
     """Send the session to Pix: status "Finalisée", unfinished tests end, nothing changes any more.
 
     Refused: a session no test started in, an unfinished test without an abort reason (the

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from finalisation import services
 from finalisation.forms import AbortReasonForm, AttachmentForm, FinalisationInfoForm, IssueReportForm
 from finalisation.models import SessionAttachment
 from pixcertif import downloads
-from pixcertif.accounts.tenancy import center_required, get_for_center
+from pixcertif.accounts.tenancy import CenterRequest, center_required, get_for_center
 from pixcertif.core.errors import DomainError
 from sessions_app.models import Certification, IssueReport, Session
 from sessions_app.report_categories import GROUPS, label_for
@@ -123,14 +124,14 @@ def _render_page(
 
 @center_required
 @require_GET
-def finalise_page(request: HttpRequest, session_id: int) -> HttpResponse:
+def finalise_page(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     return _closed(request, session) or _render_page(request, session)
 
 
 @center_required
 @require_http_methods(["GET", "POST"])
-def report_add(request: HttpRequest, session_id: int, certification_id: int) -> HttpResponse:
+def report_add(request: CenterRequest, session_id: int, certification_id: int) -> HttpResponse:
     """The report dialog, as a page: "Signalement du candidat : <Prénom NOM>"."""
     session = session_for_center(request, session_id)
     certification = _certification(request, session, certification_id)
@@ -176,7 +177,7 @@ def report_add(request: HttpRequest, session_id: int, certification_id: int) -> 
 
 @center_required
 @require_http_methods(["GET", "POST"])
-def report_edit(request: HttpRequest, session_id: int, report_id: int) -> HttpResponse:
+def report_edit(request: CenterRequest, session_id: int, report_id: int) -> HttpResponse:
     """ "Modifier": the report dialog, as a page, filled with the report (one entered during the
     session is edited like any other)."""
     session = session_for_center(request, session_id)
@@ -232,7 +233,7 @@ def report_edit(request: HttpRequest, session_id: int, report_id: int) -> HttpRe
 
 @center_required
 @require_POST
-def report_remove(request: HttpRequest, session_id: int, report_id: int) -> HttpResponse:
+def report_remove(request: CenterRequest, session_id: int, report_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     try:
         report = get_for_center(
@@ -259,7 +260,7 @@ def report_remove(request: HttpRequest, session_id: int, report_id: int) -> Http
 
 @center_required
 @require_POST
-def abort_reason(request: HttpRequest, session_id: int, certification_id: int) -> HttpResponse:
+def abort_reason(request: CenterRequest, session_id: int, certification_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     certification = _certification(request, session, certification_id)
     form = AbortReasonForm(request.POST)
@@ -279,7 +280,7 @@ def abort_reason(request: HttpRequest, session_id: int, certification_id: int) -
 
 @center_required
 @require_POST
-def info_update(request: HttpRequest, session_id: int) -> HttpResponse:
+def info_update(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     form = FinalisationInfoForm(request.POST)
     if not form.is_valid():
@@ -302,7 +303,7 @@ def info_update(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @center_required
 @require_POST
-def attachment_add(request: HttpRequest, session_id: int) -> HttpResponse:
+def attachment_add(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     if closed := _closed(request, session):
         return closed
@@ -326,7 +327,7 @@ def attachment_add(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @center_required
 @require_POST
-def attachment_remove(request: HttpRequest, session_id: int, attachment_id: int) -> HttpResponse:
+def attachment_remove(request: CenterRequest, session_id: int, attachment_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     try:
         attachment = get_for_center(
@@ -344,7 +345,7 @@ def attachment_remove(request: HttpRequest, session_id: int, attachment_id: int)
 
 
 @require_GET
-def attachment_download(request: HttpRequest, session_id: int, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, session_id: int, attachment_id: int) -> HttpResponseBase:
     """Serve a scan as a download: to the session centre's members, and to Pix staff (the jury)."""
     if request.user.is_authenticated and request.user.is_staff:
         attachment = SessionAttachment.objects.filter(pk=attachment_id, session_id=session_id).first()
@@ -355,14 +356,14 @@ def attachment_download(request: HttpRequest, session_id: int, attachment_id: in
 
 
 @center_required
-def _member_download(request: HttpRequest, session_id: int, attachment_id: int) -> HttpResponse:
+def _member_download(request: CenterRequest, session_id: int, attachment_id: int) -> HttpResponseBase:
     attachment = get_for_center(
         request, SessionAttachment, center_field="session__center", pk=attachment_id, session_id=session_id
     )
     return _serve(attachment)
 
 
-def _serve(attachment: SessionAttachment) -> HttpResponse:
+def _serve(attachment: SessionAttachment) -> FileResponse:
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -372,7 +373,7 @@ def _serve(attachment: SessionAttachment) -> HttpResponse:
 
 @center_required
 @require_GET
-def finalise_confirm(request: HttpRequest, session_id: int) -> HttpResponse:
+def finalise_confirm(request: CenterRequest, session_id: int) -> HttpResponse:
     """The confirmation step (without JavaScript; with it, the page opens a dialog instead)."""
     session = session_for_center(request, session_id)
     if closed := _closed(request, session):
@@ -392,7 +393,7 @@ def finalise_confirm(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @center_required
 @require_POST
-def finalise_submit(request: HttpRequest, session_id: int) -> HttpResponse:
+def finalise_submit(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     if session.is_locked_for_center:
         messages.info(request, _("Cette session est déjà finalisée."))

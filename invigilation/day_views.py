@@ -12,7 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from invigilation import selectors
 from invigilation.services import incident_log
 from invigilation.views import ALERT_CHOICES, _name, _search_query, _session_page_url, _to_entry
+from pixcertif.accounts.tenancy import AuthenticatedRequest
 from pixcertif.core.errors import DomainError
 from sessions_app.live_alerts import pupil_label
 from sessions_app.models import Candidate, Certification, LiveAlert
@@ -68,7 +69,8 @@ class IncidentForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         category = CATEGORIES.get(cleaned.get("code") or "")
         details = (cleaned.get("description") or "").strip()
         if category is not None and category.needs_details and not details and "description" not in self.errors:
@@ -86,7 +88,7 @@ def _alert_of(session_id: int, alert_id: int) -> LiveAlert:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def alert_handle(request: HttpRequest, session_id: int, alert_id: int) -> HttpResponse:
+def alert_handle(request: AuthenticatedRequest, session_id: int, alert_id: int) -> HttpResponse:
     """ "Gérer le signalement": "Valider le signalement" (the sub-category may be changed) or
     "Refuser le signalement". Handling an alert already handled says what was decided."""
     session = selectors.watched_session(request.user, session_id)
@@ -133,7 +135,7 @@ def alert_handle(request: HttpRequest, session_id: int, alert_id: int) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def incident(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
+def incident(request: AuthenticatedRequest, session_id: int, candidate_id: int) -> HttpResponse:
     """ "Saisir un incident": a C report (late arrival, left the room, computer shut down, suspected
     fraud…) with details, shown at finalisation as "saisi pendant la session"."""
     session = selectors.watched_session(request.user, session_id)

@@ -42,7 +42,8 @@ def seed_demo(stdout: TextIO) -> None:
         """The candidate's account, or the roster pupil's account (who has yet to join)."""
         if candidate.user_id:
             return candidate.user
-        return candidate.student.user if candidate.student_id and candidate.student.user_id else None
+        student = candidate.student
+        return student.user if student is not None and student.user_id else None
 
     def can_start(candidate: Candidate) -> bool:
         profile = getattr(account(candidate), "profile", None)

@@ -47,7 +47,8 @@ class EntryForm(forms.Form):
                 field.widget.attrs["aria-describedby"] = f"id_{name}_helptext"
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         number = parse_session_number(data["session_number"])

@@ -7,13 +7,12 @@ candidate side in `sessions_app.services.certification`: one state machine for b
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from invigilation.forms import parse_session_number
 from invigilation.models import InvigilatorAccess
+from pixcertif.accounts.models import Actor
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.models import Candidate, Certification, IssueReport, IssueReportSource, Session
@@ -22,7 +21,7 @@ from sessions_app.services.session_status import ensure_center_can_change, sessi
 from sessions_app.services.sessions import candidate_touch
 
 
-def invigilator_access_grant(*, session: Session, by: Any) -> InvigilatorAccess:
+def invigilator_access_grant(*, session: Session, by: Actor) -> InvigilatorAccess:
     """Remember that `by` entered the session's number and password (the caller checked them).
 
     Refused once the session is finalised. Entering again changes nothing (and is not audited twice).
@@ -42,7 +41,7 @@ def invigilator_access_grant(*, session: Session, by: Any) -> InvigilatorAccess:
         return access
 
 
-def incident_log(*, candidate: Candidate, code: str, description: str, by: Any) -> IssueReport:
+def incident_log(*, candidate: Candidate, code: str, description: str, by: Actor) -> IssueReport:
     """Record, from the invigilator's phone, a report of a C category ("Saisir un incident") for a
     candidate who started their test. It is shown at finalisation, "saisi pendant la session",
     editable and removable like any other report.
@@ -93,7 +92,7 @@ def incident_log(*, candidate: Candidate, code: str, description: str, by: Any) 
         return report
 
 
-def invigilator_access_refused(*, session_number: str, by: Any, ip: str) -> None:
+def invigilator_access_refused(*, session_number: str, by: Actor, ip: str) -> None:
     """Record a wrong (session number, password) pair: who tried, from where, on which number.
 
     The session, when the number names one, is kept as a plain id so its jury sees the attempts.

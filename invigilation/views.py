@@ -52,7 +52,7 @@ from django.urls import reverse
 from django.utils.http import http_date, parse_etags
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from invigilation import selectors
@@ -62,7 +62,7 @@ from invigilation.selectors import CandidateRow, ListStamp
 from invigilation.services import invigilator_access_grant, invigilator_access_refused
 from pixcertif import downloads
 from pixcertif.accounts import throttle
-from pixcertif.accounts.tenancy import current_center
+from pixcertif.accounts.tenancy import AuthenticatedRequest, current_center
 from pixcertif.core.errors import DomainError
 from sessions_app import documents
 from sessions_app.live_alerts import ALERT_CODES
@@ -96,7 +96,8 @@ ALERT_CHOICES = [(code, label_for(code)) for code in CATEGORIES if code in ALERT
 
 
 @login_required
-def entry(request: HttpRequest) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def entry(request: AuthenticatedRequest) -> HttpResponse:
     """'Surveiller une session': number + password → access remembered, then the session page."""
     blocked = False
     if request.method == "POST":
@@ -203,7 +204,7 @@ def _copies(header: str) -> list[_Copy]:
 
 @login_required
 @require_GET
-def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_page(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
     stamp = selectors.list_stamp(request.user, session_id)  # before the rows: see the module docstring
     session = selectors.watched_session(request.user, session_id) if stamp is not None else None
     if session is None or stamp is None:
@@ -364,7 +365,7 @@ def _name(candidate: Candidate) -> str:
 @login_required
 @require_POST
 @gzip_page
-def presence(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
+def presence(request: AuthenticatedRequest, session_id: int, candidate_id: int) -> HttpResponse:
     """Tick or untick a candidate's presence. With htmx: answers the refreshed list."""
     session, candidate = _candidate_action(request, session_id, candidate_id)
     if session is None or candidate is None:
@@ -419,7 +420,7 @@ def _confirmed_action(
 
 @login_required
 @require_POST
-def authorize_resume(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
+def authorize_resume(request: AuthenticatedRequest, session_id: int, candidate_id: int) -> HttpResponse:
     return _confirmed_action(
         request,
         session_id,
@@ -435,7 +436,7 @@ def authorize_resume(request: HttpRequest, session_id: int, candidate_id: int) -
 
 @login_required
 @require_POST
-def end_test(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
+def end_test(request: AuthenticatedRequest, session_id: int, candidate_id: int) -> HttpResponse:
     return _confirmed_action(
         request,
         session_id,

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "sessions_app",
     "invigilation",
     "finalisation",
+    "pixcertif.demo",  # manage.py seed_demo
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -128,6 +129,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "pixcertif_cache",
+            # The class certificates keep each page here (finalisation.results.classes): room for
+            # thousands of pages, not Django's default 300 entries.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 
@@ -185,7 +189,7 @@ CERTIFICATION_CLOCK = {
     # "Inactif depuis N min" on the invigilator's row after this long without an answer.
     "INACTIVE_AFTER": timedelta(minutes=10),
     # The test page pings the server this often while it is open...
-    "HEARTBEAT_EVERY": timedelta(seconds=20),
+    "HEARTBEAT_EVERY": timedelta(seconds=40),
     # ...the server writes the time of the last ping at most this often...
     "HEARTBEAT_WRITE_EVERY": timedelta(seconds=30),
     # ...and a page silent for longer than this was left: going on needs "Autoriser la reprise du test".

@@ -38,7 +38,8 @@ class ChallengeAdminForm(forms.ModelForm):
         }
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         proposals = cleaned.get("proposals") or []
         if not isinstance(proposals, list) or not all(isinstance(p, str) for p in proposals):
             self.add_error("proposals", _("Une liste de textes est attendue."))

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from pixcertif.accounts.management.commands.seed_demo import PRO_NAME, SCHOOL_NAME, demo_user
+from pixcertif.accounts.demo import PRO_NAME, SCHOOL_NAME
 from pixcertif.accounts.models import CertificationCenter, User
 from pixcertif.core.errors import DomainError
 from sessions_app.competences import COMPETENCE_CODES
+from sessions_app.demo_sessions import demo_candidate_account
 from sessions_app.enrolment_rules import CandidateData
-from sessions_app.models import CandidateProfile, Session, Student
+from sessions_app.models import Session, Student
 from sessions_app.normalize import identity_key
 from sessions_app.services.enrolment import candidate_add, candidate_update, students_enrol
 
@@ -71,9 +72,7 @@ def _levels(certifiable: bool, seed: int) -> dict[str, int]:
 
 
 def _account(email: str, first_name: str, last_name: str, certifiable: bool, seed: int) -> User:
-    user = demo_user(email, first_name, last_name)
-    CandidateProfile.objects.get_or_create(user=user, defaults={"levels": _levels(certifiable, seed)})
-    return user
+    return demo_candidate_account(email, first_name, last_name, _levels(certifiable, seed))
 
 
 def _seed_school(stdout) -> None:

@@ -6,6 +6,10 @@ Later steps find these sessions by centre and room name:
   "Salle informatique 2" (in two weeks), "CDI" (last month), "Salle A104" (next month).
 - "Centre de formation Numérique Pro" (PRO): "Salle 3" (in ten days), "Salle Turing" (in five
   weeks), "Salle Lovelace" (three weeks ago).
+
+The later steps that show a past session run it today through the real services and then move it
+back: they build it with `demo_session_today`, `demo_candidate_account`, `demo_candidate` and
+`backdate_session` below.
 """
 
 from __future__ import annotations
@@ -15,12 +19,11 @@ import datetime as dt
 from django.db.models import F
 from django.utils import timezone
 
-from pixcertif.accounts.models import CertificationCenter, Membership
-from sessions_app.models import Certification, CertificationChallenge, Session
+from pixcertif.accounts.demo import PRO_NAME, SCHOOL_NAME, demo_user
+from pixcertif.accounts.models import CertificationCenter, Membership, User
+from sessions_app.models import Candidate, CandidateProfile, Certification, CertificationChallenge, Session
+from sessions_app.normalize import identity_key
 from sessions_app.services.sessions import session_create
-
-SCHOOL_NAME = "Collège Jean Moulin"
-PRO_NAME = "Centre de formation Numérique Pro"
 
 # centre, site, room, days from today, time, invigilators, observations
 DEMO_SESSIONS = [
@@ -63,6 +66,47 @@ def startable_time(start: dt.time) -> dt.time:
     hour before the start time): the planned one, or the current hour when it is earlier."""
     now = timezone.localtime()
     return min(start, now.time().replace(minute=0, second=0, microsecond=0))
+
+
+def demo_session_today(*, center: CertificationCenter, room: str, examiner: str, by: User | None) -> Session:
+    """The demo session of `center` in `room` (its first); else one created today through
+    `session_create`, at a time its tests may start now."""
+    session = Session.objects.filter(center=center, room=room).order_by("date", "pk").first()
+    if session is None:
+        session = session_create(
+            center=center,
+            by=by,
+            address=center.name,
+            room=room,
+            date=timezone.localdate(),
+            time=startable_time(dt.time(9, 0)),
+            examiner=examiner,
+        )
+    return session
+
+
+def demo_candidate_account(email: str, first_name: str, last_name: str, levels: dict[str, int]) -> User:
+    """A demo candidate's account ("compte Pix") with its profile (`levels`, set once)."""
+    user = demo_user(email, first_name, last_name)
+    CandidateProfile.objects.get_or_create(user=user, defaults={"levels": levels})
+    return user
+
+
+def demo_candidate(session: Session, user: User, *, birth_date: dt.date, **fields: object) -> Candidate:
+    """`user` enrolled in `session` and joined (as after /certifications); found again on a re-run."""
+    candidate, _created = Candidate.objects.get_or_create(
+        session=session,
+        user=user,
+        defaults={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "birth_date": birth_date,
+            "identity_key": identity_key(user.first_name, user.last_name),
+            "linked_at": timezone.now(),
+            **fields,
+        },
+    )
+    return candidate
 
 
 def backdate_session(session: Session, days: int) -> None:

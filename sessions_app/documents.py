@@ -26,6 +26,7 @@ from pixcertif import exports, pdf
 from pixcertif.core.id_documents import ACCEPTED_ID_DOCUMENTS
 from sessions_app.models import BillingMode, Candidate, IssueReport, IssueReportSource, Session
 from sessions_app.normalize import normalize_name
+from sessions_app.ods import ODS_MIMETYPE
 
 PARTICIPANTS_PER_PAGE = 20
 # The sample attendance sheet shows a 2-hour slot (1 h 45 of test plus installation).
@@ -33,7 +34,7 @@ SESSION_SLOT = timedelta(hours=2)
 INCIDENT_REPORT_ROWS = 15
 INVIGILATOR_SPACE_PATH = "/connexion-espace-surveillant"
 
-ODS_CONTENT_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
+ODS_CONTENT_TYPE = ODS_MIMETYPE
 PDF_CONTENT_TYPE = "application/pdf"
 
 

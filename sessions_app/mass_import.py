@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -182,13 +181,8 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
 
 def _table_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
     """(line, cells) of the non-empty lines of a CSV or ODS file, whatever its name says."""
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                is_ods = archive.read("mimetype").strip() == ods.ODS_MIMETYPE.encode()
-        except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError):
-            is_ods = False
-        if not is_ods:
+    if data.startswith(ods.ZIP_SIGNATURE):
+        if not ods.is_ods(data):
             raise ImportFileError(
                 _(
                     "Ce fichier est un classeur Excel (.xlsx) ou une archive, pas un fichier CSV ou ODS : "

@@ -265,11 +265,32 @@ def _rows(table: ET.Element) -> Iterator[tuple[int, list[object]]]:
             yield line, cells
 
 
+ZIP_SIGNATURE = b"PK\x03\x04"
+# What a damaged or hostile archive raises when it is opened or read.
+ZIP_ERRORS = (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError)
+
+
+def _mimetype(archive: zipfile.ZipFile) -> str:
+    return archive.read("mimetype").decode("ascii", "replace").strip()
+
+
+def is_ods(data: bytes) -> bool:
+    """True when `data` is an ODS spreadsheet (a zip whose `mimetype` entry says so), whatever its name;
+    False for anything else, an Excel workbook or a damaged archive included."""
+    if not data.startswith(ZIP_SIGNATURE):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return _mimetype(archive) == ODS_MIMETYPE
+    except ZIP_ERRORS:
+        return False
+
+
 def _open(data: bytes) -> ET.Element:
     not_ods = _("Le fichier n'est pas un tableur au format .ods valide.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+            mimetype = _mimetype(archive)
             info = archive.getinfo("content.xml")
             if mimetype != ODS_MIMETYPE:
                 raise OdsFileError(not_ods)
@@ -286,7 +307,7 @@ def _open(data: bytes) -> ET.Element:
                 content = stream.read(MAX_CONTENT_BYTES + 1)
             if len(content) > MAX_CONTENT_BYTES:
                 raise too_big
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError):
+    except ZIP_ERRORS:
         raise OdsFileError(not_ods)
     content, _marked = imports.mark_control_bytes(content)
     try:

@@ -11,22 +11,34 @@ leaving is not detected and the login session's mark still lets it go on, as bef
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 
+from pixcertif.accounts.models import Actor
 from pixcertif.core.audit import audit_record
 from sessions_app import clock
 from sessions_app.models import Certification, CertificationState
 
 
-def has_left(last_seen_at: datetime | None, now: datetime) -> bool:
-    """True when the test page pinged once and then fell silent for longer than allowed."""
-    return last_seen_at is not None and now - last_seen_at > clock.setting("LEFT_TEST_AFTER")
+def _last_sign(last_seen_at: datetime, last_answered_at: datetime | None) -> datetime:
+    """An answer comes from the open page too: the later of the last ping and the last answer."""
+    return max(last_seen_at, last_answered_at) if last_answered_at else last_seen_at
 
 
-def needs_write(last_seen_at: datetime | None, now: datetime) -> bool:
-    return last_seen_at is None or now - last_seen_at >= clock.setting("HEARTBEAT_WRITE_EVERY")
+def has_left(last_seen_at: datetime | None, now: datetime, last_answered_at: datetime | None = None) -> bool:
+    """True when the test page pinged once and then fell silent (no ping, no answer) for longer
+    than allowed."""
+    if last_seen_at is None:
+        return False
+    return now - _last_sign(last_seen_at, last_answered_at) > clock.setting("LEFT_TEST_AFTER")
+
+
+def needs_write(last_seen_at: datetime | None, now: datetime, last_answered_at: datetime | None = None) -> bool:
+    """The first ping is always written (it marks a page that pings); later ones only when neither
+    a ping nor an answer was recorded within HEARTBEAT_WRITE_EVERY."""
+    if last_seen_at is None:
+        return True
+    return now - _last_sign(last_seen_at, last_answered_at) >= clock.setting("HEARTBEAT_WRITE_EVERY")
 
 
 def page_token(state: str, open_alert_id: int | None) -> str:
@@ -40,7 +52,7 @@ def certification_seen(*, certification_id: int, now: datetime) -> None:
     Certification.objects.filter(pk=certification_id, state=CertificationState.STARTED).update(last_seen_at=now)
 
 
-def certification_left(*, certification: Certification, by: Any, silent_since: datetime) -> None:
+def certification_left(*, certification: Certification, by: Actor, silent_since: datetime) -> None:
     """The test page was left: audit it and forget the heartbeat (the next page starts afresh)."""
     with transaction.atomic():
         updated = Certification.objects.filter(pk=certification.pk, last_seen_at=silent_since).update(last_seen_at=None)

@@ -19,6 +19,24 @@ def pytest_configure(config):
     compile_catalogues()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_connection_left_on_the_test_database(django_db_setup, django_db_blocker):
+    """At the end, before the test database is dropped: close what the live server's threads may
+    still hold. Its request threads are daemons, not joined when it stops; a page's script (a
+    heartbeat, the live list, the class PDF's preparation) can be in the middle of a request then,
+    and PostgreSQL refuses to drop a database someone is connected to."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _french_by_default():
     """Every test starts in French (the default), whatever language an earlier test activated."""

@@ -1,5 +1,16 @@
-"""factory_boy factories. SubFactories keep one centre consistent: a candidate's session, its
-student and the session share one centre unless told otherwise."""
+"""factory_boy factories that build consistent objects, as the product would:
+
+- a candidate's session, its student and the student's centre are one centre;
+- a school (SCO) candidate comes from its student (same centre, same identity, the INE as local
+  id); a candidate of another kind of centre has none;
+- a certification's user is its candidate's user (a candidate who joined: `candidate.user` is set,
+  with `linked_at`); building one for a candidate who has not joined links them;
+- a certification built with `questions=[…]` stores them (index 0, 1, …) and its
+  `challenge_count` is their number, as the start service leaves it.
+
+A factory refuses to build what the product never holds (a user other than the candidate's, a
+student of another centre) rather than let a test rely on it.
+"""
 
 from __future__ import annotations
 
@@ -90,7 +101,9 @@ class StudentFactory(factory.django.DjangoModelFactory):
 
     center = factory.SubFactory(CenterFactory)
     division = "3EME A"
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    # A sequence, not Faker: two students of one class enrolled in one session never share a name
+    # (the candidates' identity is unique per session).
+    last_name = factory.Sequence(lambda n: f"Eleve{n}")
     first_name = factory.Faker("first_name", locale="fr_FR")
     birth_date = dt.date(2011, 3, 14)
     birth_city = "Paris"
@@ -98,21 +111,48 @@ class StudentFactory(factory.django.DjangoModelFactory):
     ine = factory.Sequence(lambda n: f"{n:09d}AB")
 
 
+def _is_school(session: Session) -> bool:
+    return session.center.type == CertificationCenter.Type.SCO
+
+
+def _from_student(name: str, default):
+    """A candidate field copied from its student, when it has one (the school's enrolment)."""
+    return factory.LazyAttribute(lambda o: getattr(o.student, name) if o.student else default(o))
+
+
 class CandidateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Candidate
 
     session = factory.SubFactory(SessionFactory)
-    last_name = factory.Sequence(lambda n: f"Nom{n}")
-    first_name = factory.Faker("first_name", locale="fr_FR")
+    # A school's candidates are its students (same centre); other centres enter them by hand.
+    student = factory.Maybe(
+        factory.LazyAttribute(lambda o: _is_school(o.session)),
+        yes_declaration=factory.SubFactory(StudentFactory, center=factory.SelfAttribute("..session.center")),
+        no_declaration=None,
+    )
+    last_name = factory.LazyAttributeSequence(lambda o, n: o.student.last_name if o.student else f"Nom{n}")
+    first_name = _from_student("first_name", lambda o: "Camille")
     sex = "F"
-    birth_date = dt.date(2010, 5, 17)
-    birth_city = "Lyon"
-    birth_insee_code = "69123"
-    birth_country = "FRANCE"
+    birth_date = _from_student("birth_date", lambda o: dt.date(2010, 5, 17))
+    birth_city = _from_student("birth_city", lambda o: "Lyon")
+    birth_insee_code = factory.LazyAttribute(lambda o: "" if o.student else "69123")
+    birth_country = _from_student("birth_country", lambda o: "FRANCE")
+    external_id = _from_student("ine", lambda o: "")
     identity_key = factory.LazyAttribute(lambda o: identity_key(o.first_name, o.last_name))
+    user = None
+    linked_at = factory.LazyAttribute(lambda o: timezone.now() if o.user else None)
     authorized_to_start = False
     authorized_at = factory.LazyAttribute(lambda o: timezone.now() if o.authorized_to_start else None)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        session, student = kwargs["session"], kwargs.get("student")
+        if student is not None and student.center_id != session.center_id:
+            raise ValueError("A candidate's student belongs to the session's centre.")
+        if kwargs.get("billing_mode") and _is_school(session):
+            raise ValueError("A school's candidates have no billing mode.")
+        return super()._create(model_class, *args, **kwargs)
 
 
 def certifiable_levels(level: int = 3, count: int = 16) -> dict[str, int]:
@@ -141,13 +181,28 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
 
 
 class CertificationFactory(factory.django.DjangoModelFactory):
+    """A started test of a candidate who joined the session with their account."""
+
     class Meta:
         model = Certification
         skip_postgeneration_save = True
 
-    candidate = factory.SubFactory(CandidateFactory)
-    user = factory.SubFactory(UserFactory)
+    candidate = factory.SubFactory(CandidateFactory, user=factory.SubFactory(UserFactory))
+    user = factory.LazyAttribute(lambda o: o.candidate.user)
     started_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        candidate = kwargs["candidate"]
+        user = kwargs.get("user") or candidate.user or UserFactory()
+        if candidate.user_id is None:
+            # The candidate joins (as `certification_join` leaves it) before the test starts.
+            candidate.user, candidate.linked_at = user, candidate.linked_at or timezone.now()
+            Candidate.objects.filter(pk=candidate.pk).update(user=user, linked_at=candidate.linked_at)
+        elif candidate.user_id != user.pk:
+            raise ValueError("A certification's user is its candidate's user.")
+        kwargs["user"] = user
+        return super()._create(model_class, *args, **kwargs)
 
     @factory.post_generation
     def questions(obj, create, extracted, **kwargs):

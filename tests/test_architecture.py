@@ -1,6 +1,7 @@
 """The import contracts of pyproject.toml ([tool.importlinter]): the apps stay in layers
-(core < accounts < sessions_app < invigilation | finalisation) and no package has an import loop
-between its modules. `make lint` runs the same `lint-imports`; this test makes the suite fail too."""
+(core < accounts < sessions_app < invigilation | finalisation < the demo data's command) and no
+package has an import loop between its modules. `make lint` runs the same `lint-imports`; this
+test makes the suite fail too."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ def test_the_import_contracts_are_kept():
         ("invigilation/services.py", "import finalisation.services", "layers"),
         ("pixcertif/downloads.py", "import invigilation.models", "project-below-apps"),
         ("sessions_app/models/session.py", "import sessions_app.services.sessions", "acyclic"),
+        ("finalisation/demo_results.py", "import pixcertif.demo.management.commands.seed_demo", "layers"),
     ],
 )
 def test_a_new_loop_or_arrow_running_back_up_breaks_a_contract(tmp_path, module, bad_import, contract):

@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pixcertif.accounts.models import Actor
 from pixcertif.core.audit import audit_record
 from sessions_app.competences import COMPETENCE_CODES
 from sessions_app.models import Certification, CertificationChallenge, JuryStatus
@@ -96,7 +97,7 @@ def outcomes_of(certification: Certification) -> list[Outcome]:
     ]
 
 
-def certification_score(*, certification: Certification, by: Any = None) -> Certification:
+def certification_score(*, certification: Certification, by: Actor = None) -> Certification:
     """Compute and store the result of one test. A cancelled certification or one rejected for
     fraud keeps that decision (the score is still computed and stored for the record)."""
     with transaction.atomic():
@@ -130,7 +131,7 @@ def certification_score(*, certification: Certification, by: Any = None) -> Cert
         return certification
 
 
-def session_score(*, session: Any, by: Any = None) -> int:
+def session_score(*, session: Any, by: Actor = None) -> int:
     """Score every certification of a session; returns how many were scored."""
     certifications = list(Certification.objects.filter(candidate__session=session).order_by("pk"))
     for certification in certifications:

@@ -10,7 +10,6 @@ guard live in `sessions_app.services.session_status`.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from finalisation.jury.scoring import certification_score, session_score
 from finalisation.results.recipients import send_recipient_emails, send_referent_email
+from pixcertif.accounts.models import Actor
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.codes import generate_verification_code
@@ -51,7 +51,7 @@ def _lock_certification(certification_id: int) -> tuple[Certification, Session]:
 # ---------------------------------------------------------------- sessions
 
 
-def session_take(*, session: Session, by: Any) -> Session:
+def session_take(*, session: Session, by: Actor) -> Session:
     """Take a finalised session ("en cours de traitement", assigned to `by`). Taking it over from
     another jury member is allowed and recorded."""
     with transaction.atomic():
@@ -61,7 +61,7 @@ def session_take(*, session: Session, by: Any) -> Session:
         return apply_move(session=session, move=Move.TAKE, by=by, previous_assignee=session.assigned_to_id)
 
 
-def session_rescore(*, session: Session, by: Any) -> int:
+def session_rescore(*, session: Session, by: Actor) -> int:
     """Score every certification of the session again (e.g. one finalised before scoring existed)."""
     with transaction.atomic():
         session = session_lock(session.pk)
@@ -70,7 +70,7 @@ def session_rescore(*, session: Session, by: Any) -> int:
         return session_score(session=session, by=by)
 
 
-def session_publish(*, session: Session, by: Any) -> Session:
+def session_publish(*, session: Session, by: Actor) -> Session:
     """Publish the results: status "Résultats transmis par Pix", a verification code for every
     validated certification, one e-mail per results recipient (after the change is saved).
 
@@ -125,7 +125,7 @@ def _unique_verification_code() -> str:
     raise DomainError("verification_code_exhausted", _("Impossible de générer un code de vérification unique."))
 
 
-def sessions_publish(*, sessions: list[Session], by: Any) -> tuple[list[Session], list[DomainError]]:
+def sessions_publish(*, sessions: list[Session], by: Actor) -> tuple[list[Session], list[DomainError]]:
     """Publish several sessions, each on its own: one refusal does not stop the others."""
     published, errors = [], []
     for session in sessions:
@@ -136,7 +136,7 @@ def sessions_publish(*, sessions: list[Session], by: Any) -> tuple[list[Session]
     return published, errors
 
 
-def session_unpublish(*, session: Session, by: Any) -> Session:
+def session_unpublish(*, session: Session, by: Actor) -> Session:
     """Withdraw published results: back in the jury's hands (verification codes are kept and
     come back with the next publication)."""
     with transaction.atomic():
@@ -146,7 +146,7 @@ def session_unpublish(*, session: Session, by: Any) -> Session:
         return apply_move(session=session, move=Move.UNPUBLISH, by=by)
 
 
-def session_unfinalise(*, session: Session, by: Any) -> Session:
+def session_unfinalise(*, session: Session, by: Actor) -> Session:
     """Give an unpublished session back to its centre (status "Créée"). A new candidate access code
     is drawn if another open session took the old one meanwhile."""
     with transaction.atomic():
@@ -160,7 +160,7 @@ def session_unfinalise(*, session: Session, by: Any) -> Session:
 
 
 def _set_neutralized(
-    *, certification_challenge: CertificationChallenge, value: bool, by: Any
+    *, certification_challenge: CertificationChallenge, value: bool, by: Actor
 ) -> CertificationChallenge:
     with transaction.atomic():
         certification, session = _lock_certification(certification_challenge.certification_id)
@@ -182,17 +182,17 @@ def _set_neutralized(
         return row
 
 
-def challenge_neutralise(*, certification_challenge: CertificationChallenge, by: Any) -> CertificationChallenge:
+def challenge_neutralise(*, certification_challenge: CertificationChallenge, by: Actor) -> CertificationChallenge:
     """Neutralise a question (left out of the score), then score the certification again."""
     return _set_neutralized(certification_challenge=certification_challenge, value=True, by=by)
 
 
-def challenge_unneutralise(*, certification_challenge: CertificationChallenge, by: Any) -> CertificationChallenge:
+def challenge_unneutralise(*, certification_challenge: CertificationChallenge, by: Actor) -> CertificationChallenge:
     """Count a neutralised question again, then score the certification again."""
     return _set_neutralized(certification_challenge=certification_challenge, value=False, by=by)
 
 
-def issue_report_resolve(*, report: IssueReport, note: str, by: Any) -> IssueReport:
+def issue_report_resolve(*, report: IssueReport, note: str, by: Actor) -> IssueReport:
     """Resolve a report with the jury's note (required). Resolving again replaces the note."""
     note = (note or "").strip()
     if not note:
@@ -222,7 +222,7 @@ def issue_report_resolve(*, report: IssueReport, note: str, by: Any) -> IssueRep
 # ---------------------------------------------------------------- certifications
 
 
-def certification_cancel(*, certification: Certification, by: Any) -> Certification:
+def certification_cancel(*, certification: Certification, by: Actor) -> Certification:
     """Cancel a certification ("Annulée"): no score, no certificate."""
     with transaction.atomic():
         certification, session = _lock_certification(certification.pk)
@@ -240,7 +240,7 @@ def certification_cancel(*, certification: Certification, by: Any) -> Certificat
         return certification
 
 
-def certification_reject_for_fraud(*, certification: Certification, by: Any) -> Certification:
+def certification_reject_for_fraud(*, certification: Certification, by: Actor) -> Certification:
     """Reject a certification for fraud ("Rejetée", 0 pix), whatever its score."""
     with transaction.atomic():
         certification, session = _lock_certification(certification.pk)
@@ -260,7 +260,7 @@ def certification_reject_for_fraud(*, certification: Certification, by: Any) -> 
         return certification
 
 
-def certification_reinstate(*, certification: Certification, by: Any) -> Certification:
+def certification_reinstate(*, certification: Certification, by: Actor) -> Certification:
     """Undo a cancellation or a fraud rejection: the certification gets its computed result back."""
     with transaction.atomic():
         certification, session = _lock_certification(certification.pk)
@@ -280,7 +280,7 @@ def certification_reinstate(*, certification: Certification, by: Any) -> Certifi
 
 
 def certification_comment(
-    *, certification: Certification, for_candidate: str, for_center: str, by: Any
+    *, certification: Certification, for_candidate: str, for_center: str, by: Actor
 ) -> Certification:
     """Set the jury's comments for the candidate and for the centre (each at most 2000 characters)."""
     for_candidate, for_center = (for_candidate or "").strip(), (for_center or "").strip()
@@ -339,7 +339,7 @@ def _lock_certification_of_finalised_session(certification_id: int) -> tuple[Cer
     return certification, session
 
 
-def certification_cancel_published(*, certification: Certification, reason: str, by: Any) -> Certification:
+def certification_cancel_published(*, certification: Certification, reason: str, by: Actor) -> Certification:
     """Cancel the certificate of a published session ("Annulée"), with a reason, without unpublishing
     the session: the centre and the candidate see "Annulée", the code verifies as cancelled.
 
@@ -377,7 +377,7 @@ def certification_cancel_published(*, certification: Certification, reason: str,
         return certification
 
 
-def certification_restore_published(*, certification: Certification, by: Any) -> Certification:
+def certification_restore_published(*, certification: Certification, by: Actor) -> Certification:
     """Restore ("Rétablir") a certificate cancelled after publication: the computed result comes back,
     and a validated one keeps (or gets) its verification code.
 
@@ -431,7 +431,7 @@ def certification_correct_identity(
     birth_city: str,
     birth_country: str,
     reason: str,
-    by: Any,
+    by: Actor,
 ) -> Certification:
     """Correct the candidate's identity (a C1 report, or a request by e-mail), before or after
     publication: the certificate, the centre's results, the CSVs and the verification page read it.
@@ -497,7 +497,7 @@ def certification_correct_identity(
 
 
 def certification_set_extra_time(
-    *, certification: Certification, percentage: int | None, reason: str, by: Any
+    *, certification: Certification, percentage: int | None, reason: str, by: Actor
 ) -> Certification:
     """Set or clear the candidate's extra time ("Temps majoré", a C2 report), audited old → new.
 

@@ -7,15 +7,19 @@ A pupil is a candidate linked to a student of the centre's roster; the class is 
 
 from __future__ import annotations
 
+import hashlib
+import io
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from finalisation.results.rows import CSV_HEADERS, ResultRow, csv_cells, published_certifications
-from pixcertif import exports
+from pixcertif import exports, pdf
 from pixcertif.accounts.language import language_of
 from pixcertif.accounts.models import CertificationCenter
 from sessions_app.models import JuryStatus, Session, SessionStatus, Student
@@ -90,20 +94,114 @@ def validated(rows: list[PupilResult]) -> list[PupilResult]:
     return [row for row in rows if row.certification.jury_status == JuryStatus.VALIDATED]
 
 
-def class_certificates_pdf(
-    rows: list[PupilResult], *, division: str, base_url: str, verification_url: str
-) -> tuple[str, bytes]:
-    """Every validated certificate of `rows` in one PDF, one A4 page each, in the order given (by
-    name); each page in its pupil's language, as the pupil's own download."""
-    from weasyprint import HTML
+CERTIFICATE_PAGE_CACHE_TIMEOUT = 60 * 60 * 24 * 14  # two weeks: a class downloads its certificates for days
 
+
+def _page_key(html: str) -> str:
+    """A certificate page's cache key: the hash of everything it is made of (identity, levels, status
+    shown, language, style, WeasyPrint's version). A jury's correction changes the page, so its key."""
+    import weasyprint
+
+    digest = hashlib.sha256(f"{weasyprint.__version__}\n{html}".encode()).hexdigest()
+    return f"certificate-page:{digest}"
+
+
+# A preparation step (one request) renders at most this many pages: about 2 s of WeasyPrint.
+PREPARATION_STEP_PAGES = 25
+
+
+def _certificate_pages(rows: list[PupilResult], *, verification_url: str) -> list[dict]:
+    """The validated certificates of `rows`, each as {lang, body, key} (templates only: cheap)."""
     pages = []
     for row in validated(rows):
         language = language_of(row.certification.user)
         with translation.override(language):
             context = {"row": row, "session": row.session, "verification_url": verification_url}
             body = mark_safe(render_to_string("results/_certificate_body.html", context))
-            pages.append({"lang": language, "body": body})
-    html = render_to_string("results/class_certificates.html", {"pages": pages, "division": division})
-    pdf = HTML(string=html, base_url=base_url).write_pdf()
-    return f"attestations_classe_{_slug(division)}.pdf", pdf
+        page = {"lang": language, "body": body}
+        page["key"] = _page_key(render_to_string("results/class_certificates.html", {"pages": [page]}))
+        pages.append(page)
+    return pages
+
+
+def _render_pages(pages: list[dict], *, base_url: str) -> dict[str, bytes] | None:
+    """Render `pages` in one WeasyPrint document, cut it into one PDF per page, keep them in the
+    cache; None when a certificate ran onto a second page (then nothing is kept)."""
+    from pypdf import PdfReader, PdfWriter
+
+    html = render_to_string("results/class_certificates.html", {"pages": pages})
+    rendered = PdfReader(io.BytesIO(pdf.render_pdf(html, base_url=base_url)))
+    if len(rendered.pages) != len(pages):
+        return None
+    made = {}
+    for page, rendered_page in zip(pages, rendered.pages, strict=True):
+        single = PdfWriter()
+        single.add_page(rendered_page)
+        made[page["key"]] = _pdf_bytes(single)
+    cache.set_many(made, timeout=CERTIFICATE_PAGE_CACHE_TIMEOUT)
+    return made
+
+
+def _missing(pages: list[dict], stored: dict) -> list[dict]:
+    return list({page["key"]: page for page in pages if page["key"] not in stored}.values())
+
+
+def prepare_class_certificates(
+    rows: list[PupilResult], *, base_url: str, verification_url: str, limit: int | None = None
+) -> tuple[int, int]:
+    """One step of the class PDF's preparation: render at most `limit` of the pages not in the cache
+    yet. Returns (pages ready, pages in all). The cache is the job's state: any app server takes the
+    next step, two steps at once only render a page twice."""
+    pages = _certificate_pages(rows, verification_url=verification_url)
+    stored = cache.get_many([page["key"] for page in pages])
+    missing = _missing(pages, stored)
+    if missing:
+        made = _render_pages(missing[: limit or PREPARATION_STEP_PAGES], base_url=base_url)
+        if made is None:  # pages that cannot be kept: the download renders the whole class itself
+            return len(pages), len(pages)
+        stored.update(made)
+    return sum(1 for page in pages if page["key"] in stored), len(pages)
+
+
+def class_certificates_pdf(
+    rows: list[PupilResult], *, division: str, base_url: str, verification_url: str
+) -> tuple[str, bytes]:
+    """Every validated certificate of `rows` in one PDF, one A4 page each, in the order given (by
+    name); each page in its pupil's language, as the pupil's own download.
+
+    Each page is kept in the shared cache (Django's: the database, or Redis), keyed by the hash of
+    its HTML: only the pages never made (or changed since: a correction) are rendered, all in one
+    WeasyPrint document, then the pages are put together with pypdf. A cancelled certificate is no
+    longer validated: it is left out. No state in a process: any app server reuses any page."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    pages = _certificate_pages(rows, verification_url=verification_url)
+    stored = cache.get_many([page["key"] for page in pages])
+    missing = _missing(pages, stored)
+    if missing:
+        made = _render_pages(missing, base_url=base_url)
+        if made is None:  # a certificate ran onto a second page: the class in one document, uncached
+            html = render_to_string("results/class_certificates.html", {"pages": pages, "division": division})
+            return _class_filename(division), pdf.render_pdf(html, base_url=base_url)
+        stored.update(made)
+    writer = PdfWriter()
+    for page in pages:
+        writer.append(PdfReader(io.BytesIO(stored[page["key"]])))
+    # Pages rendered together share their fonts: keep one copy.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    title = _("Attestations de certification Pix — classe %(division)s") % {"division": division}
+    writer.add_metadata({"/Title": title})
+    # The document's language, as WeasyPrint sets it from <html lang> (the downloader's).
+    writer.root_object[NameObject("/Lang")] = TextStringObject(translation.get_language())
+    return _class_filename(division), _pdf_bytes(writer)
+
+
+def _class_filename(division: str) -> str:
+    return f"attestations_classe_{_slug(division)}.pdf"
+
+
+def _pdf_bytes(writer) -> bytes:
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

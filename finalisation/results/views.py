@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from finalisation.results.classes import (
     center_published_sessions,
     class_certificates_pdf,
     class_results_csv,
+    prepare_class_certificates,
     pupil_results,
     validated,
 )
@@ -30,7 +31,7 @@ from finalisation.results.forms import ClassResultsFilterForm, VerificationForm
 from finalisation.results.rows import ResultRow, published_certifications, results_csv, session_results
 from pixcertif import downloads
 from pixcertif.accounts import throttle
-from pixcertif.accounts.tenancy import center_required
+from pixcertif.accounts.tenancy import AuthenticatedRequest, CenterRequest, center_required
 from pixcertif.core.audit import audit_record
 from sessions_app.competences import COMPETENCES
 from sessions_app.models import Certification, JuryStatus, Session, SessionStatus
@@ -50,7 +51,7 @@ def _published_session_for_center(request: HttpRequest, session_id: int) -> Sess
 
 @require_GET
 @center_required
-def session_results_view(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_results_view(request: CenterRequest, session_id: int) -> HttpResponse:
     session = _published_session_for_center(request, session_id)
     rows = session_results(session)
     comments = [row for row in rows if row.certification.comment_for_center]
@@ -60,7 +61,7 @@ def session_results_view(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_GET
 @center_required
-def session_results_csv(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_results_csv(request: CenterRequest, session_id: int) -> HttpResponse:
     session = _published_session_for_center(request, session_id)
     filename, content = results_csv(session)
     return downloads.attachment(filename, content, "text/csv; charset=utf-8")
@@ -89,7 +90,7 @@ def recipient_results(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def my_certifications(request: HttpRequest) -> HttpResponse:
+def my_certifications(request: AuthenticatedRequest) -> HttpResponse:
     """The candidate's certifications: results once published, "en attente" before."""
     certifications = (
         Certification.objects.filter(user=request.user)
@@ -105,7 +106,7 @@ def my_certifications(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def certificate(request: HttpRequest, certification_id: int) -> HttpResponse:
+def certificate(request: AuthenticatedRequest, certification_id: int) -> HttpResponse:
     """The PDF certificate of one of the user's own validated, published certifications (else 404)."""
     certification = get_object_or_404(
         published_certifications(), pk=certification_id, user=request.user, jury_status=JuryStatus.VALIDATED
@@ -163,7 +164,7 @@ DOWNLOAD_TOKEN_RE = re.compile(r"^[A-Za-z0-9]{8,32}$")
 DOWNLOAD_COOKIE = "telechargement"
 
 
-def _school_filters(request: HttpRequest) -> tuple[ClassResultsFilterForm, bool]:
+def _school_filters(request: CenterRequest) -> tuple[ClassResultsFilterForm, bool]:
     """The filter form of the request's school centre (404 for another type of centre); True when valid."""
     if not request.center.is_school:
         raise Http404
@@ -181,7 +182,7 @@ def _filters_query(division: str, session_id: int | None) -> str:
 
 @require_GET
 @center_required
-def class_results(request: HttpRequest) -> HttpResponse:
+def class_results(request: CenterRequest) -> HttpResponse:
     """The school's results by class: every published certification of its pupils, by name."""
     form, valid = _school_filters(request)
     data = form.cleaned_data if form.is_bound and valid else {}
@@ -202,7 +203,7 @@ def class_results(request: HttpRequest) -> HttpResponse:
     return render(request, "results/class_results.html", context, status=200 if valid else 400)
 
 
-def _class_download_rows(request: HttpRequest) -> tuple[str, list] | HttpResponse:
+def _class_download_rows(request: CenterRequest) -> tuple[str, list] | HttpResponse:
     """(class, rows) for a download, or a redirect to the page with a clear message (no empty file)."""
     form, valid = _school_filters(request)
     if not form.is_bound or not valid:
@@ -229,7 +230,7 @@ def _with_download_cookie(request: HttpRequest, response: HttpResponse) -> HttpR
 
 @require_GET
 @center_required
-def class_results_csv_view(request: HttpRequest) -> HttpResponse:
+def class_results_csv_view(request: CenterRequest) -> HttpResponse:
     found = _class_download_rows(request)
     if isinstance(found, HttpResponse):
         return found
@@ -240,7 +241,32 @@ def class_results_csv_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @center_required
-def class_certificates(request: HttpRequest) -> HttpResponse:
+def class_certificates_preparation(request: CenterRequest) -> HttpResponse:
+    """One step of the class PDF's preparation, for the page's script: renders the next pages not
+    made yet (about 2 s at most) and says how many are ready, `{"ready": n, "total": m}`. The page
+    calls it until all are, then downloads the PDF (put together from the pages in a second or
+    two): a class of any size, progress shown, no request long enough for a browser timeout. With
+    nothing to prepare (no validated certificate…) it answers 0/0 and the download says why."""
+    form, valid = _school_filters(request)
+    if not form.is_bound or not valid:
+        raise Http404
+    division, session_id = form.cleaned_data["classe"], form.cleaned_data["session"]
+    rows = pupil_results(request.center, division=division, session_id=session_id) if division else []
+    ready, total = 0, 0
+    if validated(rows):
+        ready, total = prepare_class_certificates(
+            rows,
+            base_url=request.build_absolute_uri("/"),
+            verification_url=settings.SITE_URL + reverse("results:verification"),
+        )
+    response = JsonResponse({"ready": ready, "total": total})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@center_required
+def class_certificates(request: CenterRequest) -> HttpResponse:
     """One PDF with every validated certificate of the class, one per page, in name order."""
     found = _class_download_rows(request)
     if isinstance(found, HttpResponse):

@@ -237,3 +237,8 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key} {self.at:%d/%m/%Y %H:%M}"
+
+
+# Who acts, as every service of the apps takes it (`by=request.user` behind `center_required` or
+# `login_required`): an account, or nobody (a command, the demo data, an automatic step).
+Actor = User | None

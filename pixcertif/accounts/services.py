@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -37,7 +36,7 @@ def _lock_center(center: CertificationCenter) -> CertificationCenter:
     return CertificationCenter.objects.select_for_update().get(pk=center.pk)
 
 
-def _ensure_admin(center: CertificationCenter, by: Any) -> None:
+def _ensure_admin(center: CertificationCenter, by: User) -> None:
     if not Membership.objects.filter(center=center, user=by, role=Membership.Role.ADMIN).exists():
         raise DomainError("not_admin", _("Cette action est réservée aux administrateurs du centre."))
 
@@ -50,7 +49,7 @@ def invitation_url(invitation: Invitation) -> str:
     return settings.SITE_URL + reverse("team:invitation", kwargs={"token": invitation.token})
 
 
-def _send_invitation_email(invitation: Invitation, by: Any) -> None:
+def _send_invitation_email(invitation: Invitation, by: User) -> None:
     context = {
         "invitation": invitation,
         "center": invitation.center,

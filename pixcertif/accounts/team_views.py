@@ -15,13 +15,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pixcertif.accounts import services
 from pixcertif.accounts.forms import InviteForm, ReferentForm, RoleForm
 from pixcertif.accounts.models import INVITATION_VALIDITY, Invitation, Membership
-from pixcertif.accounts.tenancy import center_required, get_for_center, switch_center
+from pixcertif.accounts.tenancy import (
+    AuthenticatedRequest,
+    CenterRequest,
+    center_required,
+    get_for_center,
+    switch_center,
+)
 from pixcertif.core.errors import DomainError
 from pixcertif.core.id_documents import ACCEPTED_ID_DOCUMENTS
 
 
 def _render_team(
-    request: HttpRequest,
+    request: CenterRequest,
     invite_form: InviteForm | None = None,
     status: int = 200,
     referent_form: ReferentForm | None = None,
@@ -50,13 +56,13 @@ def _render_team(
 
 @require_GET
 @center_required
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: CenterRequest) -> HttpResponse:
     return _render_team(request)
 
 
 @require_POST
 @center_required(admin=True)
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: CenterRequest) -> HttpResponse:
     form = InviteForm(request.POST)
     if not form.is_valid():
         return _render_team(request, invite_form=form)
@@ -102,7 +108,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @center_required(admin=True)
-def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_cancel(request: CenterRequest, invitation_id: int) -> HttpResponse:
     invitation = get_for_center(request, Invitation, pk=invitation_id)
     try:
         services.invitation_cancel(invitation=invitation, by=request.user)
@@ -115,7 +121,7 @@ def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 @require_POST
 @center_required(admin=True)
-def membership_change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_change_role(request: CenterRequest, membership_id: int) -> HttpResponse:
     membership = get_for_center(request, Membership.objects.select_related("user"), pk=membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -138,7 +144,7 @@ def membership_change_role(request: HttpRequest, membership_id: int) -> HttpResp
 
 @require_POST
 @center_required(admin=True)
-def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_remove(request: CenterRequest, membership_id: int) -> HttpResponse:
     membership = get_for_center(request, Membership.objects.select_related("user"), pk=membership_id)
     try:
         services.membership_remove(membership=membership, by=request.user)
@@ -155,7 +161,7 @@ def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @require_POST
 @center_required(admin=True)
-def referent_designate(request: HttpRequest) -> HttpResponse:
+def referent_designate(request: CenterRequest) -> HttpResponse:
     """ "Désigner un référent" / "Changer de référent": one member of the team becomes the Référent Pix."""
     form = ReferentForm(request.POST, center=request.center)
     if not form.is_valid():
@@ -216,6 +222,6 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def documentation(request: HttpRequest) -> HttpResponse:
+def documentation(request: AuthenticatedRequest) -> HttpResponse:
     context = {"contact_email": settings.CONTACT_EMAIL, "id_documents": ACCEPTED_ID_DOCUMENTS}
     return render(request, "accounts/documentation.html", context)

@@ -9,19 +9,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pixcertif.accounts.models import CertificationCenter, Membership
+from pixcertif.accounts.models import CertificationCenter, Membership, User
 
 SESSION_KEY = "current_center_id"
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request of a logged-in account (`login_required` let it through): for type checkers."""
+
+    user: User
+
+
+class CenterRequest(AuthenticatedRequest):
+    """A request `center_required` let through: a member's, with the centre they work on now."""
+
+    center: CertificationCenter
+    membership: Membership
+
 
 M = TypeVar("M", bound=Model)
 
@@ -39,7 +53,7 @@ def memberships_of(user) -> list[Membership]:
 def current_membership(request: HttpRequest) -> Membership | None:
     """The membership of the centre the user works on now (the centre switcher picks it)."""
     if hasattr(request, "_current_membership"):
-        return request._current_membership
+        return getattr(request, "_current_membership")  # noqa: B009 (set below, per request)
     memberships = memberships_of(request.user)
     chosen = None
     wanted = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
@@ -49,7 +63,7 @@ def current_membership(request: HttpRequest) -> Membership | None:
             break
     if chosen is None and memberships:
         chosen = memberships[0]
-    request._current_membership = chosen
+    setattr(request, "_current_membership", chosen)  # noqa: B010 (a per-request cache, not a declared attribute)
     return chosen
 
 
@@ -62,7 +76,7 @@ def switch_center(request: HttpRequest, center_id: int) -> bool:
     for membership in memberships_of(request.user):
         if membership.center_id == center_id:
             request.session[SESSION_KEY] = center_id
-            request._current_membership = membership
+            setattr(request, "_current_membership", membership)  # noqa: B010
             return True
     return False
 
@@ -84,9 +98,10 @@ def center_required(view: Callable | None = None, *, admin: bool = False) -> Cal
                 raise PermissionDenied(_("Vous n'êtes membre d'aucun centre de certification."))
             if admin and not membership.is_admin:
                 raise PermissionDenied(_("Cette action est réservée aux administrateurs du centre."))
-            request.membership = membership
-            request.center = membership.center
-            return func(request, *args, **kwargs)
+            member_request = cast(CenterRequest, request)
+            member_request.membership = membership
+            member_request.center = membership.center
+            return func(member_request, *args, **kwargs)
 
         return wrapper
 
@@ -108,5 +123,5 @@ def get_for_center(
     qs = queryset if isinstance(queryset, QuerySet) else queryset._default_manager.all()
     try:
         return qs.get(**{center_field: center}, **lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None

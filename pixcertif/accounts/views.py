@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pixcertif.accounts import services, throttle
 from pixcertif.accounts.forms import ChoosePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm, SignupForm
-from pixcertif.accounts.tenancy import memberships_of, switch_center
+from pixcertif.accounts.tenancy import AuthenticatedRequest, memberships_of, switch_center
 
 # django-axes locks an (account, address) pair after 5 failures; this is the ceiling per address
 # across accounts (one address spraying many accounts), loose enough for a school behind one NAT.
@@ -38,10 +39,12 @@ def landing_url(user) -> str:
 
 
 @login_required
-def landing(request: HttpRequest) -> HttpResponse:
+@require_GET
+def landing(request: AuthenticatedRequest) -> HttpResponse:
     return redirect(landing_url(request.user))
 
 
+@method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
@@ -88,7 +91,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def choose_password(request: HttpRequest) -> HttpResponse:
+def choose_password(request: AuthenticatedRequest) -> HttpResponse:
     """First login with a one-time password: the account chooses its own password."""
     if not request.user.must_change_password:
         return redirect(safe_next(request) or landing_url(request.user))
@@ -124,7 +127,7 @@ def cgu(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def switch_center_view(request: HttpRequest) -> HttpResponse:
+def switch_center_view(request: AuthenticatedRequest) -> HttpResponse:
     try:
         center_id = int(request.POST.get("center", ""))
     except ValueError:
@@ -134,14 +137,17 @@ def switch_center_view(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("sessions_app:list"))
 
 
+@require_GET
 def legal_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/legal.html")
 
 
+@require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/accessibility.html")
 
 
+@method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
@@ -154,6 +160,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
+@method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = NewPasswordForm

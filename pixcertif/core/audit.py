@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,24 +10,33 @@ from django.utils import timezone
 from pixcertif.core import chain
 from pixcertif.core.models import AuditEvent
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
-def actor_label(user: Any) -> str:
+# Who acts, as every service takes it (`by=request.user`): an account, the anonymous visitor (a
+# candidate's own page before login never gets here, but `request.user` may say so), or nobody (a
+# command, the demo data, an automatic step).
+Actor = Union["AbstractBaseUser", "AnonymousUser", None]
+
+
+def actor_label(user: Actor) -> str:
     """The actor as the trail keeps them: name and e-mail at the time (the account may change later)."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return ""
-    name = (user.get_full_name() or "").strip()
-    login = user.email or getattr(user, "username", "") or f"compte n° {user.pk}"
+    name = str(getattr(user, "get_full_name", str)() or "").strip()
+    login = getattr(user, "email", "") or getattr(user, "username", "") or f"compte n° {user.pk}"
     return f"{name} <{login}>" if name else login
 
 
 def _event(
-    *, action: str, by: Any = None, session: Any = None, candidate: Any = None, center: Any = None, **data: Any
+    *, action: str, by: Actor = None, session: Any = None, candidate: Any = None, center: Any = None, **data: Any
 ) -> AuditEvent:
     actor = by if getattr(by, "is_authenticated", False) else None
     center_id = session.center_id if center is None and session is not None else getattr(center, "pk", None)
     return AuditEvent(
         at=timezone.now(),
-        actor=actor,
+        actor_id=getattr(actor, "pk", None),
         actor_label=actor_label(actor),
         action=action,
         center_id=center_id,
@@ -40,7 +49,7 @@ def _event(
 def audit_record(
     *,
     action: str,
-    by: Any = None,
+    by: Actor = None,
     session: Any = None,
     candidate: Any = None,
     center: Any = None,

@@ -67,7 +67,8 @@ class JoinForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         """Combine JJ / MM / AAAA; a problem is reported once, on the date fieldset (`birth_day`)."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         parts = [(cleaned.get(name) or "").strip() for name in ("birth_day", "birth_month", "birth_year")]
         if not all(parts):
             self.add_error("birth_day", _("Indiquez votre date de naissance : jour, mois et année."))
@@ -147,7 +148,8 @@ class AnswerForm(forms.Form):
         return self.cleaned_data.get("action") == "skip"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if "answer" not in cleaned:
             return cleaned
         raw = cleaned.get("answer")

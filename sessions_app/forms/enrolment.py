@@ -115,7 +115,8 @@ class CandidateForm(forms.Form):
         return value
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name in ("last_name", "first_name", "birth_country", "birth_insee_code", "birth_postal_code", "birth_city"):
             if isinstance(cleaned.get(name), str):
                 cleaned[name] = cleaned[name].strip()

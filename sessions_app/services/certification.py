@@ -29,6 +29,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pixcertif.accounts.models import Actor
 from pixcertif.core.audit import audit_record, audit_records
 from pixcertif.core.errors import DomainError
 from sessions_app import challenge_content, clock, presence
@@ -62,7 +63,7 @@ def _certification_of(candidate: Candidate) -> Certification | None:
 # ---------------------------------------------------------------- invigilator side
 
 
-def candidate_set_presence(*, candidate: Candidate, present: bool, by: Any) -> Candidate:
+def candidate_set_presence(*, candidate: Candidate, present: bool, by: Actor) -> Candidate:
     """Tick (or untick) a candidate's presence, which authorises the first start.
 
     Refused once the session is finalised; unticking is refused once the candidate started.
@@ -102,7 +103,7 @@ def candidate_set_presence(*, candidate: Candidate, present: bool, by: Any) -> C
         return candidate
 
 
-def candidate_authorize_resume(*, candidate: Candidate, by: Any) -> Candidate:
+def candidate_authorize_resume(*, candidate: Candidate, by: Actor) -> Candidate:
     """Allow a started candidate to join their test again (another computer, a new login)."""
     with transaction.atomic():
         candidate = _lock_candidate(candidate)
@@ -138,7 +139,7 @@ def candidate_authorize_resume(*, candidate: Candidate, by: Any) -> Candidate:
         return candidate
 
 
-def certification_end_by_invigilator(*, candidate: Candidate, by: Any) -> Certification:
+def certification_end_by_invigilator(*, candidate: Candidate, by: Actor) -> Certification:
     """End a started test. Ending an already ended test changes nothing."""
     with transaction.atomic():
         candidate = _lock_candidate(candidate)
@@ -556,7 +557,7 @@ def certification_answer(
         if index != certification.current_index:
             raise DomainError("invalid_index", _("Répondez d'abord à la question affichée."))
         now = timezone.now()
-        if check_presence and presence.has_left(certification.last_seen_at, now):
+        if check_presence and presence.has_left(certification.last_seen_at, now, certification.last_answered_at):
             raise DomainError("test_left", TEST_LEFT)
         if skip:
             question.answer = ""

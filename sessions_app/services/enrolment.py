@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pixcertif.accounts.models import CertificationCenter
+from pixcertif.accounts.models import Actor, CertificationCenter
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.enrolment_rules import PREPAYMENT_CODE_REQUIRED_MESSAGE, CandidateData, StudentData
@@ -78,7 +78,7 @@ def _build(session: Session, data: CandidateData, **extra: Any) -> Candidate:
     return Candidate(session=session, identity_key=data.identity_key, **asdict(data), **extra)
 
 
-def candidate_add(*, session: Session, data: CandidateData, by: Any) -> Candidate:
+def candidate_add(*, session: Session, data: CandidateData, by: Actor) -> Candidate:
     """Enrol one candidate entered by hand.
 
     Refused once the session started or was finalised, and when a candidate with the same
@@ -106,7 +106,7 @@ def candidate_add(*, session: Session, data: CandidateData, by: Any) -> Candidat
         return candidate
 
 
-def candidate_update(*, candidate: Candidate, data: CandidateData, by: Any) -> Candidate:
+def candidate_update(*, candidate: Candidate, data: CandidateData, by: Actor) -> Candidate:
     """Change an enrolled candidate's information (names, birth, e-mails, extra time…).
 
     Refused once the session started or was finalised, and when the new identity is already
@@ -141,7 +141,7 @@ def candidate_update(*, candidate: Candidate, data: CandidateData, by: Any) -> C
         return candidate
 
 
-def candidate_delete(*, candidate: Candidate, by: Any) -> None:
+def candidate_delete(*, candidate: Candidate, by: Actor) -> None:
     """Remove a candidate from the session.
 
     Refused once the session started or was finalised, and for a candidate who already joined
@@ -170,7 +170,7 @@ def candidate_delete(*, candidate: Candidate, by: Any) -> None:
         session_touch(session)
 
 
-def students_enrol(*, session: Session, student_ids: Iterable[int], by: Any) -> list[Candidate]:
+def students_enrol(*, session: Session, student_ids: Iterable[int], by: Actor) -> list[Candidate]:
     """Enrol students of the session's school roster. Returns the candidates created.
 
     Refused: a centre that is not a school, a student of another centre (or unknown), the
@@ -229,7 +229,7 @@ def students_enrol(*, session: Session, student_ids: Iterable[int], by: Any) -> 
         return created
 
 
-def candidates_replace_from_import(*, session: Session, rows: Sequence[CandidateData], by: Any) -> int:
+def candidates_replace_from_import(*, session: Session, rows: Sequence[CandidateData], by: Actor) -> int:
     """Replace the session's candidate list with the imported rows, all or nothing.
 
     Refused: the session started or finalised, a candidate of the current list already joined
@@ -256,7 +256,7 @@ def candidates_replace_from_import(*, session: Session, rows: Sequence[Candidate
         return len(rows)
 
 
-def students_import(*, center: CertificationCenter, rows: Sequence[StudentData], by: Any) -> tuple[int, int]:
+def students_import(*, center: CertificationCenter, rows: Sequence[StudentData], by: Actor) -> tuple[int, int]:
     """Create or update the school's students from a roster file; a known INE updates the student.
 
     Refused for a centre that is not a school and for a file with the same INE twice.

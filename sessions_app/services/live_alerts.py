@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pixcertif.accounts.models import Actor
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.live_alerts import ALERT_CODES, QUESTION_GROUP, pupil_label
@@ -147,7 +148,7 @@ def _replacement_for(certification: Certification, question: CertificationChalle
     return rng.choice(choices)
 
 
-def live_alert_validate(*, alert: LiveAlert, by: Any, code: str = "") -> LiveAlert:
+def live_alert_validate(*, alert: LiveAlert, by: Actor, code: str = "") -> LiveAlert:
     """Validate an open alert, with the candidate's category or the one the invigilator picks.
 
     An issue report (marked as coming from the live alert) is created for the question. While the
@@ -237,7 +238,7 @@ def live_alert_validate(*, alert: LiveAlert, by: Any, code: str = "") -> LiveAle
         return alert
 
 
-def _move_on(certification: Certification, question: CertificationChallenge, now: Any, by: Any) -> None:
+def _move_on(certification: Certification, question: CertificationChallenge, now: Any, by: Actor) -> None:
     """After a neutralised question: the next one, or the end of the test after the last."""
     certification.current_index = question.index + 1
     certification.last_answered_at = now  # the next question's time runs from here
@@ -255,7 +256,7 @@ def _move_on(certification: Certification, question: CertificationChallenge, now
     certification.save(update_fields=fields)
 
 
-def live_alert_refuse(*, alert: LiveAlert, by: Any) -> LiveAlert:
+def live_alert_refuse(*, alert: LiveAlert, by: Actor) -> LiveAlert:
     """Refuse an open alert: the candidate goes back to the same question.
 
     Refused: a finalised session, an alert already validated. Refusing a refused alert changes nothing.

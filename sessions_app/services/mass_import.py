@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pixcertif.accounts.models import CertificationCenter
+from pixcertif.accounts.models import Actor, CertificationCenter
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.mass_import import Validation, candidate_of
@@ -27,7 +27,7 @@ EXPIRED_MESSAGE = gettext_lazy("Cet import a expiré : importez de nouveau le fi
 
 
 def session_import_stage(
-    *, center: CertificationCenter, by: Any, filename: str, validation: Validation
+    *, center: CertificationCenter, by: Actor, filename: str, validation: Validation
 ) -> SessionImport:
     """Keep a valid step-1 result for step 2; drops this user's expired imports on the way.
 
@@ -51,7 +51,7 @@ def session_import_stage(
         )
 
 
-def session_import_finalise(*, staged: SessionImport, by: Any) -> list[int]:
+def session_import_finalise(*, staged: SessionImport, by: Actor) -> list[int]:
     """Create (or fill) every session of a staged import and enrol its candidates, all or nothing.
 
     Refused: an expired import; an existing session that started, was finalised or moved to
@@ -104,7 +104,7 @@ def _fields(data) -> dict[str, Any]:
     return asdict(data)
 
 
-def _session_for(entry: dict[str, Any], *, center: CertificationCenter, by: Any) -> Session:
+def _session_for(entry: dict[str, Any], *, center: CertificationCenter, by: Actor) -> Session:
     fields = entry["fields"]
     values = None
     if fields is not None:

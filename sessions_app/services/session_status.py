@@ -31,6 +31,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pixcertif.accounts.models import Actor
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.codes import generate_access_code
@@ -117,7 +118,7 @@ def ensure_in_jury_hands(session: Session) -> None:
         raise _published(session)
 
 
-def guard_move(session: Session, move: Move, *, by: Any = None) -> bool:
+def guard_move(session: Session, move: Move, *, by: Actor = None) -> bool:
     """True when `move` applies to the (locked) session, False when it is already done.
 
     Refused moves raise `DomainError`: `session_not_finalized` (a jury move on a session the
@@ -137,7 +138,7 @@ def guard_move(session: Session, move: Move, *, by: Any = None) -> bool:
 # ---------------------------------------------------------------- the one writer
 
 
-def apply_move(*, session: Session, move: Move, by: Any, at: datetime | None = None, **audit_data: Any) -> Session:
+def apply_move(*, session: Session, move: Move, by: Actor, at: datetime | None = None, **audit_data: Any) -> Session:
     """Change the status of a session locked by `session_lock` (after `guard_move` said True),
     with the lifecycle fields that go with the new status (dated `at`, now by default), and record
     one audit row (`audit_data` are its details)."""

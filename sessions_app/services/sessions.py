@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pixcertif.accounts.models import CertificationCenter
+from pixcertif.accounts.models import Actor, CertificationCenter
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from pixcertif.core.models import AuditEvent
@@ -32,7 +32,7 @@ def _unique_access_code() -> str:
 def session_create(
     *,
     center: CertificationCenter,
-    by: Any,
+    by: Actor,
     address: str,
     room: str,
     date: date,
@@ -133,7 +133,7 @@ def session_has_started(session: Session) -> bool:
     return Certification.objects.filter(candidate__session_id=session.pk).exists()
 
 
-def session_update(*, session: Session, by: Any, **fields: Any) -> Session:
+def session_update(*, session: Session, by: Actor, **fields: Any) -> Session:
     """Change site, room, date, time, invigilators and observations; record old → new.
 
     Refused: any change after finalisation (`session_finalized`); site, room, date, time or
@@ -177,7 +177,7 @@ def session_update(*, session: Session, by: Any, **fields: Any) -> Session:
     return locked
 
 
-def session_delete(*, session: Session, by: Any) -> None:
+def session_delete(*, session: Session, by: Actor) -> None:
     """Delete a session and its enrolled candidates; the audit trail keeps what it was.
 
     Refused: a finalised session (`session_finalized`), a session where a test has started

@@ -7,13 +7,12 @@ The one-time passwords exist in clear only in the sheet returned to the school a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pixcertif.accounts.models import CertificationCenter, User
+from pixcertif.accounts.models import Actor, CertificationCenter, User
 from pixcertif.accounts.usernames import base_username, one_time_password, unique_usernames
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
@@ -38,7 +37,7 @@ def _ensure_school(center: CertificationCenter) -> None:
         )
 
 
-def students_create_accounts(*, center: CertificationCenter, division: str, by: Any) -> list[AccountSheetLine]:
+def students_create_accounts(*, center: CertificationCenter, division: str, by: Actor) -> list[AccountSheetLine]:
     """Create an account (username, one-time password) for every pupil of `division` who has none,
     and link it to the pupil. Pupils who already have an account are left alone (a second click
     creates nothing). Refused: a centre that is not a school, an unknown class."""
@@ -64,7 +63,7 @@ def students_create_accounts(*, center: CertificationCenter, division: str, by: 
         raise DomainError("username_conflict", _("Les identifiants n'ont pas pu être créés. Réessayez."))
 
 
-def _create(center: CertificationCenter, students: list[Student], by: Any) -> list[AccountSheetLine]:
+def _create(center: CertificationCenter, students: list[Student], by: Actor) -> list[AccountSheetLine]:
     names = unique_usernames(base_username(s.first_name, s.last_name, s.birth_date) for s in students)
     lines = []
     now = timezone.now()
@@ -88,7 +87,7 @@ def _create(center: CertificationCenter, students: list[Student], by: Any) -> li
     return lines
 
 
-def student_reset_password(*, student: Student, by: Any) -> AccountSheetLine:
+def student_reset_password(*, student: Student, by: Actor) -> AccountSheetLine:
     """A new one-time password for a pupil's school-made account (username, no e-mail address).
 
     Refused: a pupil without account, or whose account is the pupil's own (with an e-mail

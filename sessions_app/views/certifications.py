@@ -110,7 +110,9 @@ def not_here(request: HttpRequest, certification: Certification) -> HttpResponse
     finished test, the (resume) start page for another browser or a test page that was left."""
     if certification.is_finished or certification.candidate.session.is_locked_for_center:
         return redirect("certifications:test", certification_id=certification.pk)
-    if _started_here(request, certification) and presence.has_left(certification.last_seen_at, timezone.now()):
+    if _started_here(request, certification) and presence.has_left(
+        certification.last_seen_at, timezone.now(), certification.last_answered_at
+    ):
         forget_here(request, certification, silent_since=certification.last_seen_at)
     if not _started_here(request, certification):
         # The start page, as a resume: "Votre surveillant doit autoriser la reprise de votre test".

@@ -7,12 +7,12 @@ session is a 404. Documents carry the session's codes: never cached.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from pixcertif import downloads
-from pixcertif.accounts.tenancy import center_required
+from pixcertif.accounts.tenancy import CenterRequest, center_required
 from sessions_app import documents
 from sessions_app.selectors import session_for_center
 
@@ -20,7 +20,7 @@ from sessions_app.selectors import session_for_center
 @require_GET
 @never_cache
 @center_required
-def attendance_sheet_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+def attendance_sheet_pdf(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     filename, content = documents.attendance_sheet_pdf(session)
     return downloads.attachment(filename, content, documents.PDF_CONTENT_TYPE)
@@ -29,7 +29,7 @@ def attendance_sheet_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_GET
 @never_cache
 @center_required
-def attendance_sheet_ods(request: HttpRequest, session_id: int) -> HttpResponse:
+def attendance_sheet_ods(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     filename, content = documents.attendance_sheet_ods(session)
     return downloads.attachment(filename, content, documents.ODS_CONTENT_TYPE)
@@ -38,7 +38,7 @@ def attendance_sheet_ods(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_GET
 @never_cache
 @center_required
-def incident_report_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+def incident_report_pdf(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     filename, content = documents.incident_report_pdf(session)
     return downloads.attachment(filename, content, documents.PDF_CONTENT_TYPE)

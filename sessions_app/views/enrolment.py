@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pixcertif import downloads
-from pixcertif.accounts.tenancy import center_required, get_for_center
+from pixcertif.accounts.tenancy import CenterRequest, center_required, get_for_center
 from pixcertif.core.errors import DomainError
 from sessions_app.documents import student_accounts_pdf
 from sessions_app.forms.enrolment import CandidateForm, CandidatesImportForm, ExtraTimeForm, StudentsImportForm
 from sessions_app.models import Candidate, Session, Student
-from sessions_app.ods import OdsFileError, candidates_ods, read_candidates
+from sessions_app.ods import ODS_MIMETYPE, OdsFileError, candidates_ods, read_candidates
 from sessions_app.selectors import session_for_center
 from sessions_app.services.enrolment import (
     CandidateData,
@@ -60,7 +60,7 @@ def _enrolment_open(session: Session) -> bool:
 # ---------------------------------------------------------------- candidate list
 
 
-def _render_list(request: HttpRequest, session: Session, *, import_form=None, import_errors=None, status=200):
+def _render_list(request: CenterRequest, session: Session, *, import_form=None, import_errors=None, status=200):
     candidates = list(session.candidates.select_related("student").order_by("last_name", "first_name", "id"))
     return render(
         request,
@@ -81,7 +81,7 @@ def _render_list(request: HttpRequest, session: Session, *, import_form=None, im
 
 @require_GET
 @center_required
-def candidate_list(request: HttpRequest, session_id: int) -> HttpResponse:
+def candidate_list(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     return _render_list(request, session)
 
@@ -91,7 +91,7 @@ def candidate_list(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @center_required
-def candidate_add_view(request: HttpRequest, session_id: int) -> HttpResponse:
+def candidate_add_view(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     if request.center.is_school:
         messages.error(request, NOT_FOR_SCHOOLS)
@@ -103,7 +103,7 @@ def candidate_add_view(request: HttpRequest, session_id: int) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _(ADDED_MESSAGE))
+            messages.success(request, ADDED_MESSAGE)
             return redirect(_candidates_url(session))
     return render(
         request,
@@ -120,7 +120,7 @@ def candidate_add_view(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @center_required
-def candidate_edit(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
+def candidate_edit(request: CenterRequest, session_id: int, candidate_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     candidate = _candidate_for_center(request, session, candidate_id)
     data = request.POST if request.method == "POST" else None
@@ -160,7 +160,7 @@ def candidate_edit(request: HttpRequest, session_id: int, candidate_id: int) -> 
 
 @require_POST
 @center_required
-def candidate_delete_view(request: HttpRequest, session_id: int, candidate_id: int) -> HttpResponse:
+def candidate_delete_view(request: CenterRequest, session_id: int, candidate_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     candidate = _candidate_for_center(request, session, candidate_id)
     if request.POST.get("confirmer") != "1":
@@ -185,15 +185,15 @@ def candidate_delete_view(request: HttpRequest, session_id: int, candidate_id: i
 
 @require_GET
 @center_required
-def candidates_ods_download(request: HttpRequest, session_id: int) -> HttpResponse:
+def candidates_ods_download(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     filename, content = candidates_ods(session)
-    return downloads.attachment(filename, content, "application/vnd.oasis.opendocument.spreadsheet")
+    return downloads.attachment(filename, content, ODS_MIMETYPE)
 
 
 @require_POST
 @center_required
-def candidates_import(request: HttpRequest, session_id: int) -> HttpResponse:
+def candidates_import(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     if request.center.is_school:
         messages.error(request, NOT_FOR_SCHOOLS)
@@ -238,7 +238,7 @@ def _certifiability(student: Student) -> tuple[str, str]:
     return _("Non certifiable"), "badge-error"
 
 
-def _roster_queryset(request: HttpRequest) -> tuple[QuerySet[Student], str, str]:
+def _roster_queryset(request: CenterRequest) -> tuple[QuerySet[Student], str, str]:
     division = request.GET.get("classe", "").strip()
     name = request.GET.get("nom", "").strip()[:100]
     qs = Student.objects.filter(center=request.center)
@@ -249,7 +249,7 @@ def _roster_queryset(request: HttpRequest) -> tuple[QuerySet[Student], str, str]
     return qs, division, name
 
 
-def _divisions(request: HttpRequest) -> list[str]:
+def _divisions(request: CenterRequest) -> list[str]:
     return list(
         Student.objects.filter(center=request.center).values_list("division", flat=True).distinct().order_by("division")
     )
@@ -261,7 +261,7 @@ def _filter_query(division: str, name: str) -> str:
 
 @require_GET
 @center_required
-def enrol_students(request: HttpRequest, session_id: int) -> HttpResponse:
+def enrol_students(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     if not request.center.is_school:
         messages.error(request, SCHOOL_ONLY)
@@ -298,7 +298,7 @@ def enrol_students(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @center_required
-def enrol_students_submit(request: HttpRequest, session_id: int) -> HttpResponse:
+def enrol_students_submit(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     if not request.center.is_school:
         messages.error(request, SCHOOL_ONLY)
@@ -342,7 +342,7 @@ def enrol_students_submit(request: HttpRequest, session_id: int) -> HttpResponse
         messages.error(request, error.message)
         return redirect(back)
     if created:
-        messages.success(request, _(ADDED_MESSAGE))
+        messages.success(request, ADDED_MESSAGE)
     else:
         messages.info(request, _("Les élèves sélectionnés étaient déjà inscrits à la session."))
     return redirect(_candidates_url(session))
@@ -351,12 +351,12 @@ def enrol_students_submit(request: HttpRequest, session_id: int) -> HttpResponse
 # ---------------------------------------------------------------- school roster ("Élèves")
 
 
-def _school_admin_center(request: HttpRequest) -> None:
+def _school_admin_center(request: CenterRequest) -> None:
     if not request.center.is_school:
         raise Http404
 
 
-def _render_roster(request: HttpRequest, *, form=None, errors=None, status=200) -> HttpResponse:
+def _render_roster(request: CenterRequest, *, form=None, errors=None, status=200) -> HttpResponse:
     qs, division, name = _roster_queryset(request)
     qs = qs.select_related("user__profile").order_by("division", "last_name", "first_name", "id")
     page = Paginator(qs, ROSTER_PER_PAGE).get_page(request.GET.get("page"))
@@ -381,14 +381,14 @@ def _render_roster(request: HttpRequest, *, form=None, errors=None, status=200) 
 
 @require_GET
 @center_required(admin=True)
-def student_list(request: HttpRequest) -> HttpResponse:
+def student_list(request: CenterRequest) -> HttpResponse:
     _school_admin_center(request)
     return _render_roster(request)
 
 
 @require_POST
 @center_required(admin=True)
-def students_import_view(request: HttpRequest) -> HttpResponse:
+def students_import_view(request: CenterRequest) -> HttpResponse:
     _school_admin_center(request)
     form = StudentsImportForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -424,7 +424,7 @@ PDF_TYPE = "application/pdf"
 
 @require_POST
 @center_required(admin=True)
-def students_create_accounts_view(request: HttpRequest) -> HttpResponse:
+def students_create_accounts_view(request: CenterRequest) -> HttpResponse:
     """Accounts for the pupils of a class who have none; answers with the sheet to print."""
     _school_admin_center(request)
     division = request.POST.get("classe", "").strip()[:64]
@@ -452,7 +452,7 @@ def students_create_accounts_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @center_required(admin=True)
-def student_password_reset_view(request: HttpRequest, student_id: int) -> HttpResponse:
+def student_password_reset_view(request: CenterRequest, student_id: int) -> HttpResponse:
     """A new one-time password for one pupil; answers with that pupil's sheet."""
     _school_admin_center(request)
     student = get_for_center(request, Student.objects.select_related("user"), pk=student_id)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pixcertif.accounts.tenancy import AuthenticatedRequest
 from pixcertif.core.errors import DomainError
 from sessions_app import presence
 from sessions_app.live_alerts import PUPIL_LABELS
@@ -39,30 +40,30 @@ class LiveAlertForm(forms.Form):
 
 @login_required
 @require_POST
-def heartbeat(request: HttpRequest, certification_id: int) -> HttpResponse:
+def heartbeat(request: AuthenticatedRequest, certification_id: int) -> HttpResponse:
     """The test page is still open. Answers the page's token: when it is not the one the page was
     drawn with, the page reloads. One read, and a write at most every HEARTBEAT_WRITE_EVERY."""
     open_alert = LiveAlert.objects.filter(certification=OuterRef("pk"), status=LiveAlertStatus.OPEN).values("pk")[:1]
     row = (
         Certification.objects.filter(pk=certification_id, user=request.user)
         .annotate(open_alert=Subquery(open_alert))
-        .values_list("state", "last_seen_at", "open_alert", "candidate__session__status")
+        .values_list("state", "last_seen_at", "last_answered_at", "open_alert", "candidate__session__status")
         .first()
     )
     if row is None:
         raise Http404
-    state, last_seen_at, open_alert_id, session_status = row
+    state, last_seen_at, last_answered_at, open_alert_id, session_status = row
     token = presence.page_token(state, open_alert_id)
     if state == CertificationState.STARTED and session_status == "created":
         if not test_views.started_here(request, certification_id):
             token = "elsewhere"
         else:
             now = timezone.now()
-            if presence.has_left(last_seen_at, now):
+            if presence.has_left(last_seen_at, now, last_answered_at):
                 certification = Certification.objects.select_related("candidate__session").get(pk=certification_id)
                 test_views.forget_here(request, certification, silent_since=last_seen_at)
                 token = "left"
-            elif presence.needs_write(last_seen_at, now):
+            elif presence.needs_write(last_seen_at, now, last_answered_at):
                 presence.certification_seen(certification_id=certification_id, now=now)
     response = JsonResponse({"token": token})
     response["Cache-Control"] = "no-store"
@@ -71,7 +72,7 @@ def heartbeat(request: HttpRequest, certification_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report(request: HttpRequest, certification_id: int) -> HttpResponse:
+def report(request: AuthenticatedRequest, certification_id: int) -> HttpResponse:
     """ "Signaler un problème avec la question": the candidate picks what is wrong and confirms."""
     certification = test_views.own_certification(request, certification_id)
     if (refusal := test_views.not_here(request, certification)) is not None:

@@ -20,23 +20,23 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from pixcertif import downloads
-from pixcertif.accounts.tenancy import center_required
+from pixcertif.accounts.tenancy import CenterRequest, center_required
 from pixcertif.core.errors import DomainError
 from sessions_app import mass_import
 from sessions_app.forms.enrolment import SessionsImportForm
 from sessions_app.models import SessionImport
+from sessions_app.ods import ODS_MIMETYPE
 from sessions_app.services.mass_import import session_import_finalise, session_import_stage
 
 MAX_ERRORS_SHOWN = 300
-ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
 
 
-def _not_for_schools(request: HttpRequest) -> None:
+def _not_for_schools(request: CenterRequest) -> None:
     if request.center.is_school:
         raise Http404
 
 
-def _staged_for(request: HttpRequest, import_id: uuid.UUID) -> SessionImport:
+def _staged_for(request: CenterRequest, import_id: uuid.UUID) -> SessionImport:
     """This user's import in the current centre: anybody else's is a 404."""
     staged = SessionImport.objects.filter(pk=import_id, center=request.center, created_by=request.user).first()
     if staged is None:
@@ -71,28 +71,28 @@ def _render(request: HttpRequest, *, form=None, errors=None, staged=None, status
 
 @require_GET
 @center_required
-def mass_import_page(request: HttpRequest) -> HttpResponse:
+def mass_import_page(request: CenterRequest) -> HttpResponse:
     _not_for_schools(request)
     return _render(request)
 
 
 @require_GET
 @center_required
-def template_csv_download(request: HttpRequest) -> HttpResponse:
+def template_csv_download(request: CenterRequest) -> HttpResponse:
     _not_for_schools(request)
     return downloads.attachment("modele-import-sessions.csv", mass_import.template_csv(), "text/csv; charset=utf-8")
 
 
 @require_GET
 @center_required
-def template_ods_download(request: HttpRequest) -> HttpResponse:
+def template_ods_download(request: CenterRequest) -> HttpResponse:
     _not_for_schools(request)
-    return downloads.attachment("modele-import-sessions.ods", mass_import.template_ods(), ODS_TYPE)
+    return downloads.attachment("modele-import-sessions.ods", mass_import.template_ods(), ODS_MIMETYPE)
 
 
 @require_POST
 @center_required
-def mass_import_check(request: HttpRequest) -> HttpResponse:
+def mass_import_check(request: CenterRequest) -> HttpResponse:
     """Step 1: every line checked; nothing is created here."""
     _not_for_schools(request)
     form = SessionsImportForm(request.POST, request.FILES)
@@ -127,7 +127,7 @@ def mass_import_check(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @center_required
-def mass_import_summary(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
+def mass_import_summary(request: CenterRequest, import_id: uuid.UUID) -> HttpResponse:
     _not_for_schools(request)
     staged = _staged_for(request, import_id)
     if staged.imported_at is not None:
@@ -142,7 +142,7 @@ def mass_import_summary(request: HttpRequest, import_id: uuid.UUID) -> HttpRespo
 
 @require_POST
 @center_required
-def mass_import_finalise(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
+def mass_import_finalise(request: CenterRequest, import_id: uuid.UUID) -> HttpResponse:
     """Step 2 "Finaliser l'import": all or nothing."""
     _not_for_schools(request)
     staged = _staged_for(request, import_id)

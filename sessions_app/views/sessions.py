@@ -13,12 +13,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pixcertif.accounts.tenancy import center_required
+from pixcertif.accounts.tenancy import CenterRequest, center_required
 from pixcertif.core.errors import DomainError
 from sessions_app.forms.sessions import (
     DEFAULT_ORDER,
@@ -51,8 +51,9 @@ def _query(values: dict[str, str], **overrides: str) -> str:
     return "?" + urlencode({key: value for key, value in merged.items() if value})
 
 
+@require_GET
 @center_required
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: CenterRequest) -> HttpResponse:
     form = SessionListForm(request.GET)
     values = form.values
     sessions = Session.objects.for_center(request.center)
@@ -101,8 +102,9 @@ def session_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions_app/session_list.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @center_required
-def session_create_view(request: HttpRequest) -> HttpResponse:
+def session_create_view(request: CenterRequest) -> HttpResponse:
     token = ""
     if request.method == "POST":
         form = SessionForm(request.POST)
@@ -123,8 +125,9 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions_app/session_form.html", context)
 
 
+@require_GET
 @center_required
-def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_detail(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     invigilator_count = len(session.invigilator_names)
     context = {
@@ -139,8 +142,9 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "sessions_app/session_detail.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @center_required
-def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_edit(request: CenterRequest, session_id: int) -> HttpResponse:
     session = session_for_center(request, session_id)
     try:
         ensure_center_can_change(session)
@@ -173,7 +177,7 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @center_required
-def session_delete_view(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_delete_view(request: CenterRequest, session_id: int) -> HttpResponse:
     """POST only. Without JavaScript the list's form asks for a confirmation page first."""
     session = session_for_center(request, session_id)
     if request.POST.get("etape") == "confirmation":

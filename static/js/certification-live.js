@@ -7,7 +7,8 @@
    waiting screen refreshes itself (<noscript> meta refresh) and leaving the page is not detected.
    The form is looked up at each ping: an answer swaps the screen in place (htmx) with its own
    heartbeat form, whose token and pace are then the ones that count; a screen without one (the
-   end of the test) stops the heartbeat. */
+   end of the test) stops the heartbeat. An answer tells the server the page is open as a ping
+   does: after each swapped screen the next ping waits a whole period again. */
 (function () {
   "use strict";
 
@@ -28,7 +29,7 @@
     window.clearTimeout(timer);
     var form = pingForm();
     if (!form || reloading) return;
-    var every = parseInt(form.getAttribute("data-live-every"), 10) || 20000;
+    var every = parseInt(form.getAttribute("data-live-every"), 10) || 40000;
     timer = window.setTimeout(ping, every);
   }
 
@@ -58,6 +59,7 @@
   }
 
   ping();
+  document.body.addEventListener("htmx:afterSettle", function () { if (!inFlight) schedule(); });
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden) ping();
   });

@@ -169,7 +169,7 @@ def finalisation() -> tuple[str, str]:
     session = SessionFactory(center=center, started_at=timezone.now(), date=timezone.localdate())
     for last, first, _city in LONG_PEOPLE:
         candidate = CandidateFactory(session=session, last_name=last, first_name=first, user=UserFactory())
-        CertificationFactory(candidate=candidate, user=candidate.user, state=CertificationState.STARTED)
+        CertificationFactory(candidate=candidate, state=CertificationState.STARTED)
     assert session.status == SessionStatus.CREATED
     return ADMIN, f"/sessions/{session.pk}/finalisation"
 

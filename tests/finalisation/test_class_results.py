@@ -243,3 +243,102 @@ def test_each_page_of_the_class_pdf_is_in_its_pupils_language(center_member_clie
     assert "Pix certification certificate" in texts[0] and "only the French version is authoritative" in texts[0]
     assert "Attestation de certification Pix" in texts[1] and "authoritative" not in texts[1]
     assert reader.trailer["/Root"]["/Lang"] == "fr"
+
+
+# ---- the class PDF's pages, kept in the cache; the preparation in steps
+
+PREPARATION = "/eleves/resultats/attestations/preparation"
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The pages WeasyPrint renders for the class PDF, one list per WeasyPrint document."""
+    from finalisation.results import classes
+
+    calls = []
+    real = classes.pdf.render_pdf
+
+    def counting(html, **kwargs):
+        calls.append(html.count('class="certificate-page"'))
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(classes.pdf, "render_pdf", counting)
+    return calls
+
+
+def pdf_texts(response):
+    return [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+
+
+def test_a_second_download_renders_no_page_again(center_member_client, school, renders):
+    first = pdf_texts(center_member_client.get(PDF, {"classe": "3EME A"}))
+    assert renders == [3]
+    second = pdf_texts(center_member_client.get(PDF, {"classe": "3EME A"}))
+    assert renders == [3]  # every page from the cache
+    assert second == first
+
+
+def test_a_correction_of_the_identity_renders_that_page_again_and_shows_it(
+    center_member_client, school, staff, renders
+):
+    from finalisation.jury.services import certification_correct_identity
+
+    center_member_client.get(PDF, {"classe": "3EME A"})
+    eluard = school["eluard"]
+    certification_correct_identity(
+        certification=eluard,
+        first_name="Paule",
+        last_name="Éluard",
+        birth_date=eluard.candidate.birth_date,
+        birth_city=eluard.candidate.birth_city,
+        birth_country=eluard.candidate.birth_country,
+        reason="C1 : prénom mal orthographié",
+        by=staff,
+    )
+    texts = pdf_texts(center_member_client.get(PDF, {"classe": "3EME A"}))
+    assert renders == [3, 1]  # only the corrected page
+    assert len(texts) == 3
+    assert "Paule ÉLUARD" in texts[1] and "Paul ÉLUARD" not in texts[1]
+    assert "Inès ABEL" in texts[0] and "Émile ZOLA" in texts[2]
+
+
+def test_a_certificate_cancelled_after_a_download_leaves_the_class_pdf(center_member_client, school, staff, renders):
+    from finalisation.jury.services import certification_cancel_published
+
+    center_member_client.get(PDF, {"classe": "3EME A"})
+    certification_cancel_published(certification=school["abel"], reason="Fraude avérée", by=staff)
+    texts = pdf_texts(center_member_client.get(PDF, {"classe": "3EME A"}))
+    assert renders == [3]
+    assert len(texts) == 2
+    assert "Paul ÉLUARD" in texts[0] and "Émile ZOLA" in texts[1]
+
+
+def test_the_preparation_renders_the_pages_in_steps_then_the_download_renders_none(
+    center_member_client, school, renders, monkeypatch
+):
+    from finalisation.results import classes
+
+    monkeypatch.setattr(classes, "PREPARATION_STEP_PAGES", 2)
+    assert center_member_client.get(PREPARATION, {"classe": "3EME A"}).json() == {"ready": 2, "total": 3}
+    assert center_member_client.get(PREPARATION, {"classe": "3EME A"}).json() == {"ready": 3, "total": 3}
+    assert center_member_client.get(PREPARATION, {"classe": "3EME A"}).json() == {"ready": 3, "total": 3}
+    assert renders == [2, 1]
+    texts = pdf_texts(center_member_client.get(PDF, {"classe": "3EME A"}))
+    assert renders == [2, 1]
+    assert len(texts) == 3 and "Inès ABEL" in texts[0] and "Paul ÉLUARD" in texts[1] and "Émile ZOLA" in texts[2]
+
+
+def test_the_preparation_of_a_class_without_a_validated_certificate_has_nothing_to_do(
+    center_member_client, school, renders
+):
+    response = center_member_client.get(PREPARATION, {"classe": "3EME C"})
+    assert response.status_code == 404  # not a class of the centre
+    assert center_member_client.get(PREPARATION, {"classe": "3EME B"}).json() == {"ready": 1, "total": 1}
+    assert center_member_client.get(PREPARATION).status_code == 404
+    assert center_member_client.get(PREPARATION, {"classe": "4EME Z"}).status_code == 404
+
+
+def test_the_preparation_of_another_centres_class_is_a_404(client, school, stranger_user):
+    client.force_login(stranger_user)
+    response = client.get(PREPARATION, {"classe": "3EME A"})
+    assert response.status_code == 404

@@ -17,7 +17,7 @@ def test_the_demo_publishes_a_session_of_the_school_and_can_run_twice(db):
 
 
 def test_the_demo_step_is_skipped_without_a_question_bank(db):
-    from pixcertif.accounts.management.commands.seed_demo import SCHOOL_NAME
+    from pixcertif.accounts.demo import SCHOOL_NAME
     from tests.factories import CenterFactory, UserFactory
 
     CenterFactory(name=SCHOOL_NAME)

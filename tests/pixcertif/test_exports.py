@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from pixcertif.exports import csv_bytes, safe_cell, unsafe_cell
 from sessions_app.ods import read_candidates
-from tests.factories import CandidateFactory
+from tests.factories import CandidateFactory, SessionFactory
 from tests.sessions_app.document_helpers import ods_rows
 
 FORMULAS = ['=HYPERLINK("http://x.test")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
@@ -38,35 +38,43 @@ def test_the_csv_writer_neutralises_every_text_cell():
 
 
 @pytest.fixture
-def booby_trapped(session):
+def booby_trapped(pro_center):
+    """A professional centre's list: its import requires the billing mode (schools have none)."""
+    session = SessionFactory(center=pro_center)
     CandidateFactory(
         session=session,
         last_name='=HYPERLINK("http://evil.test";"clic")',
         first_name="@SUM(A1)",
-        billing_mode="free",  # the list's import requires it (centres other than schools)
+        billing_mode="free",
     )
     return session
 
 
-def test_the_candidate_list_ods_carries_no_formula(center_admin_client, booby_trapped):
-    response = center_admin_client.get(reverse("enrolment:candidates_ods", args=[booby_trapped.pk]))
+@pytest.fixture
+def pro_admin_client(client, pro_admin_user):
+    client.force_login(pro_admin_user)
+    return client
+
+
+def test_the_candidate_list_ods_carries_no_formula(pro_admin_client, booby_trapped):
+    response = pro_admin_client.get(reverse("enrolment:candidates_ods", args=[booby_trapped.pk]))
     assert response.status_code == 200
     row = ods_rows(response.content)[1]
     assert row[:2] == ['\'=HYPERLINK("http://evil.test";"clic")', "'@SUM(A1)"]
     assert b"table:formula" not in response.content
 
 
-def test_a_downloaded_list_with_neutralised_cells_reads_back_as_it_was(center_admin_client, booby_trapped):
-    response = center_admin_client.get(reverse("enrolment:candidates_ods", args=[booby_trapped.pk]))
+def test_a_downloaded_list_with_neutralised_cells_reads_back_as_it_was(pro_admin_client, booby_trapped):
+    response = pro_admin_client.get(reverse("enrolment:candidates_ods", args=[booby_trapped.pk]))
     result = read_candidates(response.content)
     assert result.is_valid, result.errors
     assert result.rows[0].first_name == "@SUM(A1)"
     assert result.rows[0].last_name.startswith("=HYPERLINK")
 
 
-def test_the_attendance_sheet_ods_carries_no_formula(center_admin_client, booby_trapped):
+def test_the_attendance_sheet_ods_carries_no_formula(pro_admin_client, booby_trapped):
     url = reverse("documents:attendance_sheet_ods", args=[booby_trapped.pk])
-    response = center_admin_client.get(url)
+    response = pro_admin_client.get(url)
     assert response.status_code == 200
     participant = ods_rows(response.content)[8]
     assert participant[:3] == ["1", '\'=HYPERLINK("http://evil.test";"clic")', "'@SUM(A1)"]

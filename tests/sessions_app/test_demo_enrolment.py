@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from pixcertif.accounts.management.commands.seed_demo import PRO_NAME, SCHOOL_NAME
+from pixcertif.accounts.demo import PRO_NAME, SCHOOL_NAME
 from pixcertif.accounts.models import CertificationCenter, User
 from sessions_app import demo_enrolment
 from sessions_app.models import Session, Student

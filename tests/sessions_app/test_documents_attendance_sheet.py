@@ -156,7 +156,7 @@ def test_html_in_a_name_is_printed_as_text(sheet_45):
 
 
 def test_the_local_id_of_a_school_candidate_is_their_class(sheet_45):
-    assert "Eleve00 Paul 17/05/2010 4EME C" in sheet_45["pages"][0]
+    assert "Eleve00 Paul 14/03/2011 4EME C" in sheet_45["pages"][0]
 
 
 def test_extra_time_is_printed_as_a_percentage(sheet_45):
@@ -231,7 +231,7 @@ def test_the_ods_has_the_session_header_laid_out_like_the_sample(sheet_45):
 def test_the_ods_has_one_numbered_row_per_candidate_in_name_order(sheet_45):
     participants = sheet_45["ods_rows"][8:]
     assert len(participants) == 45
-    assert participants[1] == ["2", "D'Ávila-Émile", "Hélène", "17/05/2010", "3EME A"]
+    assert participants[1] == ["2", "D'Ávila-Émile", "Hélène", "14/03/2011", "3EME A"]
     assert participants[2][:3] == ["3", "Eleve00", "Paul"]
     assert [row[0] for row in participants] == [str(n) for n in range(1, 46)]
 

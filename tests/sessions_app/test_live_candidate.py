@@ -241,3 +241,22 @@ def test_another_accounts_heartbeat_is_a_404(client, certification):
 def test_a_heartbeat_is_a_post(client, certification):
     with at(10):
         assert client.get(reverse("certifications:heartbeat", args=[certification.pk])).status_code == 405
+
+
+def test_answers_show_the_page_is_open_as_pings_do(client, certification):
+    """A pupil who answers every minute is not taken for gone, though the page pinged long ago;
+    the pings a recent answer made needless are not written."""
+    with at(5):
+        ping(client, certification)
+    for index, second in enumerate(range(60, 400, 60)):
+        with at(second):
+            client.post(reverse("certifications:answer", args=[certification.pk]), {"index": index, "action": "skip"})
+    certification.refresh_from_db()
+    assert certification.current_index == 6
+    assert certification.last_seen_at == T0 + dt.timedelta(seconds=5)  # no ping since: the answers count
+    with at(370):
+        assert ping(client, certification).json()["token"] == "started.0"
+    certification.refresh_from_db()
+    assert certification.last_seen_at == T0 + dt.timedelta(seconds=5)  # answered 10 s before: not written
+    with at(360 + 125):  # then silence: neither a ping nor an answer for over two minutes
+        assert ping(client, certification).json()["token"] == "left"

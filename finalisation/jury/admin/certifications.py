@@ -9,7 +9,7 @@ and the comments for the candidate and for the centre. Buttons post to views tha
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -39,6 +39,9 @@ from finalisation.models import JuryCertification
 from pixcertif.core.errors import DomainError
 from sessions_app.competences import COMPETENCE_CODES, COMPETENCE_NAMES
 from sessions_app.models import CertificationChallenge, IssueReport, SessionStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -323,7 +326,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
 
     # ---- changelist actions
 
-    def _each(self, request: HttpRequest, queryset: QuerySet, service: Callable[..., Any], done: str) -> None:
+    def _each(self, request: HttpRequest, queryset: QuerySet, service: Callable[..., Any], done: StrOrPromise) -> None:
         run_on_each(
             self, request, queryset, service, argument="certification", done=f"{done} : {{count}} certification(s)."
         )
@@ -490,7 +493,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
         def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return self.admin_site.admin_view(require_http_methods(["GET", "POST"])(view))
 
-        def decision(service: Callable[..., Any], success: str) -> Callable[..., HttpResponse]:
+        def decision(service: Callable[..., Any], success: StrOrPromise) -> Callable[..., HttpResponse]:
             def view(request: HttpRequest, object_id: str) -> HttpResponse:
                 certification = self._certification(request, object_id)
                 run = lambda: service(certification=certification, by=request.user)  # noqa: E731
@@ -498,12 +501,12 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
 
             return self._view(view)
 
-        def neutralisation(service: Callable[..., Any], success: str) -> Callable[..., HttpResponse]:
+        def neutralisation(service: Callable[..., Any], success: StrOrPromise) -> Callable[..., HttpResponse]:
             def view(request: HttpRequest, object_id: str, row_id: int) -> HttpResponse:
                 certification = self._certification(request, object_id)
                 row = get_object_or_404(CertificationChallenge, pk=row_id, certification=certification)
                 run = lambda: service(certification_challenge=row, by=request.user)  # noqa: E731
-                return self._run(request, run, success.format(n=row.number), self._back(certification))
+                return self._run(request, run, str(success).format(n=row.number), self._back(certification))
 
             return self._view(view)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from pixcertif.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    _ModelAdminBase = admin.ModelAdmin  # what the mixin is mixed into, for type checkers
+else:
+    _ModelAdminBase = object
 from sessions_app.models import IssueReport, SessionStatus
 from sessions_app.models.session import IN_JURY_HANDS_STATUSES
 
@@ -31,7 +38,7 @@ def unresolved_reports(session_ref: str) -> Subquery:
     )
 
 
-def action_button(url: str, label: str, *, danger: bool = False, confirm: str = "") -> str:
+def action_button(url: str, label: StrOrPromise, *, danger: bool = False, confirm: StrOrPromise = "") -> str:
     """A submit button of the admin change form, posting (with its CSRF token) to another URL
     (templates/admin/jury/_action_button.html; confirmation and danger style from the static
     files of `JuryActionsMixin.Media`)."""
@@ -77,14 +84,14 @@ class StaffOnlyMixin:
         return False
 
 
-class JuryActionsMixin:
+class JuryActionsMixin(_ModelAdminBase):
     """Small POST-only admin views that call one jury service and come back with a message."""
 
     class Media:
         js = ["js/jury_admin.js"]
         css = {"all": ["css/jury_admin.css"]}
 
-    def _run(self, request: HttpRequest, action: Callable[[], Any], success: str, back: str) -> HttpResponse:
+    def _run(self, request: HttpRequest, action: Callable[[], Any], success: StrOrPromise, back: str) -> HttpResponse:
         try:
             action()
         except DomainError as error:
@@ -108,7 +115,7 @@ class ProcessingFilter(admin.SimpleListFilter):
     TO_PROCESS = "a_traiter"
     ALL = "toutes"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [
             (self.TO_PROCESS, _("À traiter (finalisées ou en cours de traitement)")),
             (SessionStatus.FINALIZED, _("Finalisée")),
@@ -141,7 +148,7 @@ class NeedsActionFilter(admin.SimpleListFilter):
     title = _("action requise")
     parameter_name = "action_requise"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [
             ("oui", _("Oui (signalements non résolus ou commentaire du centre)")),
             ("non", _("Non")),

@@ -11,7 +11,7 @@ a service of `finalisation.jury.services`: nothing here writes to the database b
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -38,6 +38,9 @@ from finalisation.models import JurySession
 from finalisation.models.attachments import SessionAttachment
 from pixcertif.core import chain
 from sessions_app.models import Candidate, SessionStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class CandidateResultInline(StaffOnlyMixin, admin.TabularInline):
@@ -260,7 +263,7 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
 
     # ---- changelist actions (several sessions at once)
 
-    def _each(self, request: HttpRequest, queryset: QuerySet, service: Callable[..., Any], done: str) -> None:
+    def _each(self, request: HttpRequest, queryset: QuerySet, service: Callable[..., Any], done: StrOrPromise) -> None:
         run_on_each(
             self,
             request,
