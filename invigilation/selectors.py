@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -205,29 +205,33 @@ _FIELDS = (
 )
 
 
-def candidate_list(session: Session, query: str = "", *, now: datetime | None = None) -> CandidateList:
-    """Every candidate of the session with their test's state, open alert, activity and clock tags,
-    in three queries whatever the number of candidates, alerts and reports; candidates with an open
-    alert first, then sorted by name; filtered by `query` (accents, case, hyphens and word order
-    ignored). Counts cover the whole session."""
-    now = now or timezone.now()
-    alerts = {
+def _open_alerts(session: Session) -> dict[int, tuple[int, int, str]]:
+    """{candidate id: (alert id, question number, code)} of the session's open alerts."""
+    return {
         candidate_id: (pk, index + 1, code)
         for pk, candidate_id, index, code in LiveAlert.objects.filter(
             certification__candidate__session_id=session.pk, status=LiveAlertStatus.OPEN
         ).values_list("pk", "certification__candidate_id", "question_index", "code")
     }
-    reports = dict(
+
+
+def _reports(session: Session) -> dict[int, int]:
+    """{candidate id: reports entered during the session}."""
+    return dict(
         IssueReport.objects.filter(certification__candidate__session_id=session.pk)
         .exclude(source=IssueReportSource.FINALISATION)
         .values("certification__candidate_id")
         .annotate(n=Count("pk"))
         .values_list("certification__candidate_id", "n")
     )
+
+
+def _rows(values, alerts: dict, reports: dict, now: datetime) -> tuple[list[CandidateRow], list[datetime]]:
+    """The rows of `values` (the `_FIELDS` of candidates), and the instants at which one of them
+    would read differently with nothing written."""
     inactive_after = clock.setting("INACTIVE_AFTER")
-    changes: list[datetime] = []  # instants at which a row would read differently
+    changes: list[datetime] = []
     rows = []
-    values = Candidate.objects.filter(session_id=session.pk).order_by().values_list(*_FIELDS)
     for row in values:
         pk, last_name, first_name, birth_date, extra, authorized, state, started_at = row[:8]
         authorized_at, session_started_at, last_answer = (_aware_or_none(v) for v in row[8:11])
@@ -283,17 +287,70 @@ def candidate_list(session: Session, query: str = "", *, now: datetime | None = 
                 **live,
             )
         )
-    rows.sort(key=lambda r: (not r.has_alert, r.search_text, r.pk))
-    present = sum(1 for r in rows if r.is_present)
+    return rows, changes
+
+
+def _searched(rows: list[CandidateRow], query: str) -> list[CandidateRow]:
     words = normalize_name(query).split()
-    shown = [r for r in rows if all(w in r.search_text for w in words)] if words else rows
+    return [r for r in rows if all(w in r.search_text for w in words)] if words else rows
+
+
+def candidate_list(session: Session, query: str = "", *, now: datetime | None = None) -> CandidateList:
+    """Every candidate of the session with their test's state, open alert, activity and clock tags,
+    in three queries whatever the number of candidates, alerts and reports; candidates with an open
+    alert first, then sorted by name; filtered by `query` (accents, case, hyphens and word order
+    ignored). Counts cover the whole session."""
+    now = now or timezone.now()
+    alerts, reports = _open_alerts(session), _reports(session)
+    values = Candidate.objects.filter(session_id=session.pk).order_by().values_list(*_FIELDS)
+    rows, changes = _rows(values, alerts, reports, now)
+    rows.sort(key=lambda r: (not r.has_alert, r.search_text, r.pk))
     return CandidateList(
-        rows=shown,
+        rows=_searched(rows, query),
         total=len(rows),
-        present=present,
+        present=sum(1 for r in rows if r.is_present),
         query=query.strip(),
         in_progress=sum(1 for r in rows if r.is_in_progress),
         finished=sum(1 for r in rows if r.is_started and not r.is_in_progress),
+        open_alerts=len(alerts),
+        reports=sum(reports.values()),
+        valid_until=min(changes) if changes else None,
+    )
+
+
+def changed_rows(
+    session: Session, query: str, since: datetime, until: datetime | None, *, now: datetime | None = None
+) -> CandidateList:
+    """The rows stamped after `since` (a candidate's change or a last answer), with the counters of
+    the whole session, for a page whose copy reads right until `until`: the changed rows alone are
+    built (the list's cost in a room where a few pupils answered), the counters come from one
+    aggregate. Four queries whatever the number of candidates. `valid_until`: the earlier of `until`
+    and the changed rows' own instants."""
+    now = now or timezone.now()
+    alerts, reports = _open_alerts(session), _reports(session)
+    started, finished = CertificationState.STARTED, ~Q(certification__state=CertificationState.STARTED)
+    counts = Candidate.objects.filter(session_id=session.pk).aggregate(
+        total=Count("pk"),
+        present=Count("pk", filter=Q(authorized_to_start=True) | Q(certification__isnull=False)),
+        in_progress=Count("pk", filter=Q(certification__state=started)),
+        finished=Count("pk", filter=Q(certification__isnull=False) & finished),
+    )
+    values = (
+        Candidate.objects.filter(session_id=session.pk)
+        .filter(Q(changed_at__gt=since) | Q(certification__last_answered_at__gt=since))
+        .order_by()
+        .values_list(*_FIELDS)
+    )
+    rows, changes = _rows(values, alerts, reports, now)
+    if until is not None:
+        changes.append(until)
+    return CandidateList(
+        rows=_searched(rows, query),
+        total=counts["total"],
+        present=counts["present"],
+        query=query.strip(),
+        in_progress=counts["in_progress"],
+        finished=counts["finished"],
         open_alerts=len(alerts),
         reports=sum(reports.values()),
         valid_until=min(changes) if changes else None,

@@ -39,7 +39,7 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -332,9 +332,10 @@ def _delta_response(
     """Only what changed since the page's copy: the rows stamped after it was read (less `SKEW_MARGIN`),
     each swapped out of band by its id, and the counters; nothing swapped in place
     (`HX-Reswap: none`), never stored by a cache (`no-store`)."""
-    listing = selectors.candidate_list(session, query)
-    since = (held.read_at - int(SKEW_MARGIN.total_seconds() * 1000)) * 1000  # µs
-    changed = [row for row in listing.rows if _micro(row.stamp) > since]
+    since = datetime.fromtimestamp(held.read_at / 1000, UTC) - SKEW_MARGIN
+    until = datetime.fromtimestamp(held.until, UTC) if held.until else None
+    listing = selectors.changed_rows(session, query, since, until)  # only those rows are built
+    changed = listing.rows
     context = {**_rows_context(request, session, changed, query), "listing": listing}
     response = HttpResponse(render_to_string("invigilation/_candidate_delta.html", context))
     response["ETag"] = _etag(_version(session.pk, stamp, query), stamp, read_at, listing.valid_until)

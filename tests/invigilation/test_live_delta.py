@@ -204,6 +204,31 @@ def test_an_answer_sends_that_row_with_its_activity(invigilator_client, session,
     assert 'hx-swap-oob="true">2 en cours · ' in html
 
 
+def test_the_counters_of_a_delta_are_those_of_the_whole_list(invigilator_client, session, bank):
+    """The delta builds the changed rows alone and counts the room in SQL: the same figures as the
+    whole list's, in a room where some are absent, ticked, in progress, finished and ended."""
+    with at(-1):
+        room(session, 3)
+        ticked = [CandidateFactory(session=session, last_name=f"Coché{i}", first_name="Léa") for i in range(2)]
+        tests = [started(session, f"Test{i}") for i in range(4)]
+        certification_end_by_invigilator(candidate=tests[3].candidate, by=None)
+    with at(0):
+        copy = poll(invigilator_client, session)["ETag"]
+    with at(0.4):
+        for candidate in ticked:
+            candidate_set_presence(candidate=candidate, present=True, by=None)
+        certification_answer(certification=tests[0], user=tests[0].user, index=0, skip=True)
+        delta = body(poll(invigilator_client, session, copy))
+        whole = body(poll(invigilator_client, session))
+
+    def counters(html: str) -> list[str]:
+        found = re.findall(r'<p id="(presence-count|live-summary)"[^>]*>(.*?)</p>', html, re.S)
+        return [text for _id, text in sorted(found)]
+
+    assert counters(delta) == counters(whole)
+    assert "3 en cours · 1 terminé" in delta
+
+
 def test_a_delta_sends_only_the_rows_of_the_searched_list(invigilator_client, session):
     with at(-1):
         durand = CandidateFactory(session=session, last_name="Durand", first_name="Simon")
@@ -229,8 +254,8 @@ def test_the_delta_query_count_does_not_grow_with_the_room(
     with at(0.4):  # 24 s later, the same minute
         for certification in certifications[1:3]:
             certification_answer(certification=certification, user=certification.user, index=0, skip=True)
-        # stamp + access, the open alerts, the reports, the rows
-        with django_assert_num_queries(login_queries + 4):
+        # stamp + access, the open alerts, the reports, the counters, the changed rows alone
+        with django_assert_num_queries(login_queries + 5):
             response = poll(invigilator_client, session, copy)
     assert response.status_code == 200 and response["X-Pix-List-Delta"] == "2"
 
