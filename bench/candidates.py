@@ -58,6 +58,15 @@ MODE = os.environ.get("BENCH_MODE", "auto")
 CSRF = "benchcsrfsecret0123456789abcdefg"  # 32 characters: Django accepts the bare secret as token
 TARGETS = {"question": ("cpu<=", 1.5), "answer": ("cpu<=", 2.5)}
 INDEX_RE = re.compile(rb'name="index" value="(\d+)"')
+FAILURES: list[str] = []  # the first replies that were not the next question, to print
+
+
+def _failed(seat: Seat, index: int, status: int, body: bytes) -> bool:
+    if len(FAILURES) < 5:
+        title = re.search(rb"<title>(.*?)</title>", body, re.S)
+        shown = title.group(1).decode(errors="replace").strip() if title else body[:120].decode(errors="replace")
+        FAILURES.append(f"certification {seat.certification_id}, question {index}: {status} {shown!r}")
+    return False
 
 
 @dataclass
@@ -204,15 +213,15 @@ def answer_once(client: Client, seat: Seat, mode: str) -> bool:
     status, location, body = client.request("POST", f"{test}/reponse", headers, _answer_body(seat, index))
     if mode == "prg":
         if status != 302 or not location.endswith(test):
-            return False
+            return _failed(seat, index, status, body)
         status, _location, body = client.request("GET", test, {"Cookie": seat.cookie})
     seat.latencies.append(time.perf_counter() - started)
     if status != 200:
-        return False
+        return _failed(seat, index, status, body)
     last = index + 1 >= len(seat.types)
     shown = INDEX_RE.search(body)
     if (last and shown is None) or (not last and (shown is None or int(shown.group(1)) != index + 1)):
-        return False
+        return _failed(seat, index, status, body)
     seat.next_index = index + 1
     seat.acknowledged += 1
     return True
@@ -364,6 +373,8 @@ def main() -> int:
         session_engine="redis" if os.environ.get("REDIS_URL") else "db",
         load={"candidates": len(load), "p50_ms": p50, "p95_ms": p95, **asdict(load_cost)},
     )
+    for failure in FAILURES:
+        print("  not the next question:", failure)
     if errors or mismatched:
         print("FAILED: errors, or answers acknowledged that the database does not hold (or the reverse)")
         return 1
