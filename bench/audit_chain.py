@@ -47,15 +47,7 @@ def fill(n: int) -> None:
             data={"present": True, "step": i},
             prev_hash=previous,
         )
-        event.hash = chain.row_hash(
-            prev_hash=previous,
-            at=event.at,
-            action=event.action,
-            actor_label=event.actor_label,
-            session_id_ref=event.session_id_ref,
-            candidate_id_ref=event.candidate_id_ref,
-            data=event.data,
-        )
+        event.hash = chain.event_hash(event)
         previous = event.hash
         batch.append(event)
         if len(batch) == 5000:

@@ -85,10 +85,8 @@ def prepare_data() -> list[Seat]:
     import django
 
     django.setup()
-    from importlib import import_module
 
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.core.management import call_command
     from django.db import transaction
     from django.utils import timezone
@@ -104,7 +102,6 @@ def prepare_data() -> list[Seat]:
     call_command("createcachetable", verbosity=0)
     call_command("load_challenges", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: the manifest's names
-    store_class = import_module(settings.SESSION_ENGINE).SessionStore
     center, _ = CertificationCenter.objects.get_or_create(
         name="Centre du banc d'essai des candidats", defaults={"type": CertificationCenter.Type.PRO}
     )
@@ -151,13 +148,8 @@ def prepare_data() -> list[Seat]:
                 CertificationChallenge(certification=certification, index=n, challenge=c, competence=c.competence)
                 for n, c in enumerate(drawn)
             )
-            store = store_class()
-            store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            store[ACCESS_KEY] = [certification.pk]  # this browser started the test
-            store.create()
-            cookie = f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={CSRF}"
+            key = harness.login_session(user, **{ACCESS_KEY: [certification.pk]})  # this browser started the test
+            cookie = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={CSRF}"
             seats.append(Seat(certification.pk, cookie, [c.type for c in drawn]))
     return seats
 

@@ -130,6 +130,24 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
+def login_session(user, **data: object) -> str:
+    """A real login session for `user` (with `data` in it) in the engine the settings pick (the
+    database, or Redis with REDIS_URL): its key, for the benchmark's session cookie."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    for key, value in data.items():
+        store[key] = value
+    store.create()
+    return store.session_key
+
+
 # ---------------------------------------------------------------- CPU from /proc
 
 

@@ -62,8 +62,6 @@ def prepare_data() -> tuple[int, str]:
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -154,11 +152,7 @@ def prepare_data() -> tuple[int, str]:
                     IssueReport.objects.create(
                         certification=certification, code="C8", category="C8", source=IssueReportSource.INVIGILATOR
                     )
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
+    session_key = harness.login_session(user)
     # Every row last changed well before the benchmark's copies: only the rows it stamps are new.
     long_ago = now - timedelta(minutes=40)
     Candidate.objects.filter(session=session).update(changed_at=long_ago)
@@ -166,7 +160,7 @@ def prepare_data() -> tuple[int, str]:
         last = certification.challenges.filter(answered_at__isnull=False).order_by("-answered_at").first()
         certification.last_answered_at = last.answered_at if last else None
         certification.save(update_fields=["last_answered_at"])
-    return session.pk, f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    return session.pk, f"{settings.SESSION_COOKIE_NAME}={session_key}"
 
 
 def stamp_rows(session_id: int, count: int) -> None:

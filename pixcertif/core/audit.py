@@ -72,15 +72,7 @@ def audit_records(entries: list[dict[str, Any]]) -> list[AuditEvent]:
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         for event in events:
             event.prev_hash = last or ""
-            event.hash = chain.row_hash(
-                prev_hash=event.prev_hash,
-                at=event.at,
-                action=event.action,
-                actor_label=event.actor_label,
-                session_id_ref=event.session_id_ref,
-                candidate_id_ref=event.candidate_id_ref,
-                data=event.data,
-            )
+            event.hash = chain.event_hash(event)
             last = event.hash
         if len(events) == 1:
             events[0].save(force_insert=True)

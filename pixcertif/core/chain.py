@@ -62,6 +62,19 @@ def row_hash(
     return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
 
 
+def event_hash(event: Any) -> str:
+    """`row_hash` of an audit row about to be written (an `AuditEvent`, or anything with its fields)."""
+    return row_hash(
+        prev_hash=event.prev_hash,
+        at=event.at,
+        action=event.action,
+        actor_label=event.actor_label,
+        session_id_ref=event.session_id_ref,
+        candidate_id_ref=event.candidate_id_ref,
+        data=event.data,
+    )
+
+
 def lock_for_append() -> None:
     """Serialise appends until the end of the current transaction."""
     if connection.vendor == "postgresql":
