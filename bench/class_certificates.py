@@ -9,7 +9,12 @@ view does, in three cases:
 
 - cold: no page in the cache (the cache is cleared before each run): every page rendered;
 - warm: every page in the cache (a second download of the class);
-- one correction: the jury corrected one pupil's first name: that page rendered, the others reused.
+- one correction: the jury corrected one pupil's first name: that page rendered, the others reused;
+- publication (30 pupils): what the jury's publication of a 30-pupil session adds (its pages
+  rendered ahead of time, `prepare_published_certificates`, nothing cached before).
+
+A cold download is the WeasyPrint document of the class itself (no pypdf merge); after the
+publications of the class's sessions a download is the warm case.
 
 Prints min and median, wall clock and CPU of this process (the machine is shared); pypdf checks
 the page count and the corrected name. Target: well under 10 s for 150 pupils (aim: 5 s).
@@ -37,9 +42,14 @@ django.setup()
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django.utils.text import slugify  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from finalisation.results.classes import class_certificates_pdf, pupil_results  # noqa: E402
+from finalisation.results.classes import (  # noqa: E402
+    class_certificates_pdf,
+    prepare_published_certificates,
+    pupil_results,
+)
 from pixcertif.accounts.models import CertificationCenter, User  # noqa: E402
 from sessions_app.competences import COMPETENCE_CODES  # noqa: E402
 from sessions_app.models import Candidate, Certification, Session, Student  # noqa: E402
@@ -49,8 +59,8 @@ FIRST_NAMES = ["Léa", "Hugo", "Chloé", "Lucas", "Inès", "Noé", "Zoé", "Jule
 LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau"]
 
 
-def make_class(pupils: int) -> CertificationCenter:
-    center = CertificationCenter.objects.create(name="Collège du banc d'essai", type="SCO")
+def make_class(pupils: int, *, division: str = "3EME A", center: CertificationCenter | None = None):
+    center = center or CertificationCenter.objects.create(name="Collège du banc d'essai", type="SCO")
     now = timezone.now()
     session = Session.objects.create(
         center=center,
@@ -59,7 +69,7 @@ def make_class(pupils: int) -> CertificationCenter:
         date=dt.date(2026, 6, 15),
         time=dt.time(9, 0),
         examiner="Mme Dupont",
-        access_code="BCDF22",
+        access_code=f"BCDF{len(division)}{division[-1]}",
         invigilator_password="24WB4",
         status="published",
         started_at=now,
@@ -69,15 +79,16 @@ def make_class(pupils: int) -> CertificationCenter:
     levels = {code: 1 + i % 6 for i, code in enumerate(COMPETENCE_CODES)}
     for i in range(pupils):
         first, last = FIRST_NAMES[i % 10], f"{LAST_NAMES[i % 10]}-{i:03d}"
-        user = User.objects.create_user(email=f"eleve{i}@bench.test", first_name=first, last_name=last)
+        email = f"eleve{i}.{slugify(division)}@bench.test"
+        user = User.objects.create_user(email=email, first_name=first, last_name=last)
         student = Student.objects.create(
             center=center,
-            division="3EME A",
+            division=division,
             last_name=last,
             first_name=first,
             birth_date=dt.date(2011, 1, 1),
             birth_city="Lyon",
-            ine=f"{i:09d}AB",
+            ine=f"{i:09d}{division[-1]}B",
         )
         candidate = Candidate.objects.create(
             session=session,
@@ -98,9 +109,9 @@ def make_class(pupils: int) -> CertificationCenter:
             pix_score=8 * sum(levels.values()),
             competence_levels=levels,
             scored_at=now,
-            verification_code=f"P-{i:08d}",
+            verification_code=f"P-{division[-1]}{i:07d}",
         )
-    return center
+    return center, session
 
 
 def build(center: CertificationCenter) -> bytes:
@@ -136,7 +147,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    center = make_class(args.pupils)
+    center, _session = make_class(args.pupils)
+    _center, publication = make_class(30, division="3EME B", center=center)
     build(center)  # warm-up: fonts, templates, stylesheets
     cold = timed(args.repeat, center, before=lambda run: cache.clear())
     warm = timed(args.repeat, center)
@@ -147,6 +159,13 @@ def main() -> None:
         candidate.save(update_fields=["first_name"])
 
     corrected = timed(args.repeat, center, before=correct)
+    published = [], []
+    for _run in range(args.repeat):
+        cache.clear()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        assert prepare_published_certificates([publication]) == 30
+        published[0].append(time.perf_counter() - start)
+        published[1].append(time.process_time() - start_cpu)
     for _wall, _cpu, pdf in (cold, warm, corrected):
         pages = PdfReader(io.BytesIO(pdf)).pages
         assert len(pages) == args.pupils, len(pages)
@@ -158,6 +177,7 @@ def main() -> None:
     print(line("cold", *cold[:2]))
     print(line("warm", *warm[:2]))
     print(line("one correction", *corrected[:2]))
+    print(line("publication 30", *published))
 
 
 if __name__ == "__main__":

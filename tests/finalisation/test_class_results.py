@@ -342,3 +342,60 @@ def test_the_preparation_of_another_centres_class_is_a_404(client, school, stran
     client.force_login(stranger_user)
     response = client.get(PREPARATION, {"classe": "3EME A"})
     assert response.status_code == 404
+
+
+# ---- the pages rendered ahead of time, when the jury publishes (admin)
+
+
+def jury_client(staff):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+def ready_to_publish(center, division, *names):
+    session = mark_finalised(SessionFactory(center=center))
+    for name in names:
+        pupil(session, division, name, "Léa")
+    auto_resolve_reports(session=session)
+    return session
+
+
+def test_the_jury_publishing_a_session_renders_its_pupils_pages_so_the_class_pdf_renders_none(
+    center_member_client, center, staff, renders
+):
+    session = ready_to_publish(center, "4EME C", "Morel", "Blanc")
+    jury_client(staff).post(reverse("admin:finalisation_jurysession_publish", args=[session.pk]))
+    session.refresh_from_db()
+    assert session.status == "published"
+    assert renders == [2]
+    texts = pdf_texts(center_member_client.get(PDF, {"classe": "4EME C"}))
+    assert renders == [2]  # the download put the pages published together
+    assert "Léa BLANC" in texts[0] and "Léa MOREL" in texts[1]
+
+
+def test_publishing_several_sessions_renders_a_bounded_number_of_pages_ahead(
+    center_member_client, center, staff, renders, monkeypatch
+):
+    from finalisation.results import classes
+
+    monkeypatch.setattr(classes, "PUBLICATION_PAGES", 3)
+    sessions = [ready_to_publish(center, "4EME D", "Roux", "Faure"), ready_to_publish(center, "4EME D", "Gay", "Roy")]
+    jury_client(staff).post(
+        reverse("admin:finalisation_jurysession_changelist"),
+        {"action": "publish", "_selected_action": [str(s.pk) for s in sessions], "index": 0},
+    )
+    assert renders == [2, 1]  # the first session's two pupils, one of the second's
+    assert len(pdf_texts(center_member_client.get(PDF, {"classe": "4EME D"}))) == 4
+    assert renders == [2, 1, 1]  # the download rendered the one left
+
+
+def test_a_session_of_no_school_renders_nothing_at_publication(staff, renders):
+    session = mark_finalised(SessionFactory(center=CenterFactory(type=CertificationCenter.Type.PRO)))
+    take_test(session, last_name="Libre")
+    auto_resolve_reports(session=session)
+    jury_client(staff).post(reverse("admin:finalisation_jurysession_publish", args=[session.pk]))
+    session.refresh_from_db()
+    assert session.status == "published" and renders == []
