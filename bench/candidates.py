@@ -1,7 +1,7 @@
 """Benchmark of the candidate's path: what does a candidate's request cost, and does a room of 200 hold?
 
 Starts gunicorn (BENCH_WORKERS sync workers, 4 by default) on PostgreSQL and prepares N
-candidates (BENCH_CANDIDATES, 200), each with a started test of 48 questions drawn from the real
+candidates (BENCH_CANDIDATES, 400), each with a started test of 48 questions drawn from the real
 bank (`load_challenges`) in their own certification, and a real login session in the engine the
 settings pick (the database, or Redis with REDIS_URL: `cached_db`). Then, in rounds that
 interleave the paths (BENCH_ROUNDS, 3), each for BENCH_SECONDS (5) with BENCH_CONNECTIONS (16)
@@ -11,7 +11,9 @@ candidates at once:
   question      the question page alone (GET), as after a reload;
   answer        one answered question, the whole round trip: with htmx, the answer POST that
                 answers the next question card (one request); without it (the page's fallback,
-                and the product before #13), the POST and the GET of its redirect;
+                and the product before #13), the POST and the GET of its redirect. Each
+                connection takes a fresh test when its test is over (the others' are never
+                answered, so that their question page shows a question);
   heartbeat     the test page's heartbeat POST (every 20 s while the page is open).
 
 For each it prints app CPU ms and PostgreSQL CPU ms per request (read from /proc, see
@@ -50,7 +52,7 @@ from bench import cpu as harness
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-CANDIDATES = int(os.environ.get("BENCH_CANDIDATES", "200"))
+CANDIDATES = int(os.environ.get("BENCH_CANDIDATES", "400"))
 LOAD_CANDIDATES = min(int(os.environ.get("BENCH_LOAD_CANDIDATES", "200")), CANDIDATES)
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "15"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
@@ -58,6 +60,7 @@ MODE = os.environ.get("BENCH_MODE", "auto")
 CSRF = "benchcsrfsecret0123456789abcdefg"  # 32 characters: Django accepts the bare secret as token
 TARGETS = {"question": ("cpu<=", 1.5), "answer": ("cpu<=", 2.5)}
 INDEX_RE = re.compile(rb'name="index" value="(\d+)"')
+DRY = "no fresh test left for the rounds' answers: raise BENCH_CANDIDATES"
 FAILURES: list[str] = []  # the first replies that were not the next question, to print
 
 
@@ -65,7 +68,8 @@ def _failed(seat: Seat, index: int, status: int, body: bytes) -> bool:
     if len(FAILURES) < 5:
         title = re.search(rb"<title>(.*?)</title>", body, re.S)
         shown = title.group(1).decode(errors="replace").strip() if title else body[:120].decode(errors="replace")
-        FAILURES.append(f"certification {seat.certification_id}, question {index}: {status} {shown!r}")
+        where = f"certification {seat.certification_id}, question {index}"
+        FAILURES.append(f"not the next question: {where}: {status} {shown!r}")
     return False
 
 
@@ -212,7 +216,8 @@ def answer_once(client: Client, seat: Seat, mode: str) -> bool:
         return _failed(seat, index, status, body)
     last = index + 1 >= len(seat.types)
     shown = INDEX_RE.search(body)
-    if (last and shown is None) or (not last and (shown is None or int(shown.group(1)) != index + 1)):
+    # The next question's card, or after the last one the end screen (no question in it).
+    if (last and shown is not None) or (not last and (shown is None or int(shown.group(1)) != index + 1)):
         return _failed(seat, index, status, body)
     seat.next_index = index + 1
     seat.acknowledged += 1
@@ -296,13 +301,31 @@ def main() -> int:
             status, _l, body = client.request("POST", f"/certifications/{seat.certification_id}/presence", headers, "")
             return 1, status == 200 and b'"token"' in body
 
+        # The rounds' answers: each connection takes a fresh test from `supply` when its test is over
+        # (a fast server finishes 48 questions in seconds); the pool's tests are never answered, so
+        # that their question page always shows a question.
+        supply = iter(seats[1 + CONNECTIONS :])
+        supply_lock = threading.Lock()
+        holder = threading.local()
+
+        def answer_next(client: Client, _seat: Seat):
+            seat = getattr(holder, "seat", None)
+            if seat is None or seat.next_index >= len(seat.types):
+                with supply_lock:
+                    seat = holder.seat = next(supply, None)
+                if seat is None:
+                    if not FAILURES or FAILURES[-1] != DRY:
+                        FAILURES.append(DRY)
+                    return 0, False
+            return 1, answer_once(client, seat, mode)
+
         def answer(client: Client, seat: Seat):
             if seat.next_index >= len(seat.types):
                 time.sleep(0.01)
                 return 0, True
             return 1, answer_once(client, seat, mode)
 
-        paths = {"bare": bare, "question": question, "answer": answer, "heartbeat": heartbeat}
+        paths = {"bare": bare, "question": question, "answer": answer_next, "heartbeat": heartbeat}
         costs: dict[str, list[harness.Cost]] = {name: [] for name in paths}
         pool = seats[1 : 1 + CONNECTIONS]
         run_phase(port, pool, 1.0, bare)  # warm-up: every worker, every connection
@@ -321,9 +344,10 @@ def main() -> int:
         ok = harness.print_costs(costs, targets=TARGETS)
 
         # 200 candidates at once, answering as fast as the server lets them.
-        load = seats[1 + CONNECTIONS : 1 + CONNECTIONS + LOAD_CANDIDATES]
+        with supply_lock:
+            load = [seat for _n, seat in zip(range(LOAD_CANDIDATES), supply, strict=False)]
         if len(load) < LOAD_CANDIDATES:
-            load = seats[:LOAD_CANDIDATES]
+            raise SystemExit("not enough fresh tests for the load phase: raise BENCH_CANDIDATES")
         for seat in load:
             seat.latencies.clear()
         load_result: dict[str, int] = {}
@@ -366,7 +390,7 @@ def main() -> int:
         load={"candidates": len(load), "p50_ms": p50, "p95_ms": p95, **asdict(load_cost)},
     )
     for failure in FAILURES:
-        print("  not the next question:", failure)
+        print("  failed:", failure)
     if errors or mismatched:
         print("FAILED: errors, or answers acknowledged that the database does not hold (or the reverse)")
         return 1

@@ -82,6 +82,18 @@ def lock_for_append() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
 
 
+def last_hash() -> str:
+    """The hash of the trail's last row ("" for an empty trail): the link the next row follows. Read
+    after `lock_for_append` (a separate statement, so that it sees the row its lock holder committed)."""
+    from pixcertif.core.models import AuditEvent
+
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608 - the model's table
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
 @dataclass(frozen=True)
 class Break:
     row_id: int

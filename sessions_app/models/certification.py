@@ -121,6 +121,12 @@ class Certification(models.Model):
     cancellation_reason = models.TextField(_("motif de l'annulation"), max_length=500, blank=True)
     cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
 
+    # Not columns: what the candidate's hot reads (`sessions_app.test_reads`) set on the test they read.
+    current_question: CertificationChallenge | None
+    latest_alert_id: int | None
+    latest_alert_status: str | None
+    has_open_alert: bool
+
     class Meta:
         verbose_name = _("certification")
         verbose_name_plural = _("certifications")
@@ -175,6 +181,9 @@ class CertificationChallenge(models.Model):
     result = models.CharField(_("résultat"), max_length=8, choices=Result.choices, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     is_neutralized = models.BooleanField(_("neutralisée"), default=False)
+
+    # Not a column: the challenge's `updated_at` as `sessions_app.test_reads` read it (its content's key).
+    challenge_version: datetime
 
     class Meta:
         verbose_name = _("question de certification")

@@ -23,16 +23,16 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pixcertif.accounts.models import Actor
+from pixcertif.core import rows
 from pixcertif.core.audit import audit_record, audit_records
 from pixcertif.core.errors import DomainError
-from sessions_app import challenge_content, clock, presence
+from sessions_app import clock, presence, test_reads
 from sessions_app.answers import MAX_ANSWER_LENGTH, is_correct
 from sessions_app.competences import COMPETENCE_CODES, is_certifiable
 from sessions_app.models import (
@@ -42,14 +42,14 @@ from sessions_app.models import (
     CertificationChallenge,
     CertificationState,
     Challenge,
-    LiveAlert,
-    LiveAlertStatus,
     Session,
 )
 from sessions_app.normalize import normalize_name
 from sessions_app.services.session_status import ensure_center_can_change, session_lock
 
 CHALLENGES_PER_COMPETENCE = 3
+# Positions a posted index may take (a smallint column): anything else is forged and reads nothing.
+MAX_QUESTIONS = 32767
 
 
 def _lock_candidate(candidate: Candidate) -> Candidate:
@@ -460,35 +460,6 @@ TEST_LEFT = gettext_lazy(
 )
 
 
-def _locked_for_answer(certification_id: int) -> Certification:
-    """The one locked read of an answer: the test, its candidate and session, and whether an alert is open."""
-    open_alert = LiveAlert.objects.filter(certification=OuterRef("pk"), status=LiveAlertStatus.OPEN)
-    certification = (
-        Certification.objects.select_for_update()
-        .select_related("candidate__session")
-        .annotate(has_open_alert=Exists(open_alert))
-        .filter(pk=certification_id)
-        .first()
-    )
-    if certification is None:
-        raise DomainError("not_your_certification", _("Ce test de certification n'est pas le vôtre."))
-    return certification
-
-
-def questions_with_content(certification: Certification, indexes: set[int]) -> dict[int, CertificationChallenge]:
-    """The test's questions at `indexes`, by index, their challenges' content from the process's cache
-    (one query: the rows and each challenge's version)."""
-    rows = list(
-        CertificationChallenge.objects.filter(certification=certification, index__in=sorted(indexes)).annotate(
-            challenge_version=F("challenge__updated_at")
-        )
-    )
-    content = challenge_content.get_many((row.challenge_id, row.challenge_version) for row in rows)
-    for row in rows:
-        row.challenge = content[row.challenge_id]
-    return {row.index: row for row in rows}
-
-
 def certification_answer(
     *,
     certification: Certification | int,
@@ -509,23 +480,28 @@ def certification_answer(
     reader that turns the posted form into it for the question's challenge (raising `InvalidAnswer`).
     `check_presence`: refuse a page that was left (its heartbeat fell silent, `presence.has_left`).
 
-    What it costs: one locked read of the test (with its candidate, its session and the open-alert
-    flag), one read of the question rows (this one and the next, their challenges' content cached
-    in memory), one UPDATE of the answer, one of the test (position, last answer's time, the end on
-    the last question), the session's change stamp and the audit row(s).
+    What it costs: one locked read of the test with its candidate, its session, the open-alert flag
+    and the question rows it needs (`test_reads.locked_for_answer`; the challenges' content cached in
+    memory), one UPDATE of the answer, one of the test (position, last answer's time, the end on the
+    last question) and the audit row(s); the session's and the candidate's rows are neither locked
+    nor written, so a room's answers do not queue on them.
     """
     if isinstance(answer, str) and len(answer) > MAX_ANSWER_LENGTH:
         raise DomainError("answer_too_long", _("Votre réponse est trop longue (500 caractères au maximum)."))
     certification_id = certification if isinstance(certification, int) else certification.pk
     with transaction.atomic():
-        certification = _locked_for_answer(certification_id)
+        # One query: the test locked, its candidate and session, the open-alert flag, and the question
+        # rows at `index`, `index + 1` and `current_index` (a forged index reads none of its own).
+        found = test_reads.locked_for_answer(certification_id, index if 0 <= index < MAX_QUESTIONS else -1)
+        if found is None:
+            raise DomainError("not_your_certification", _("Ce test de certification n'est pas le vôtre."))
+        certification, questions = found
         if certification.user_id != user.pk or certification.candidate.user_id != user.pk:
             raise DomainError("not_your_certification", _("Ce test de certification n'est pas le vôtre."))
+        test_reads.with_content(questions.values())
         replay = 0 <= index < certification.current_index
         shown_next = certification.current_index if replay else index + 1
-        in_test = 0 <= index < certification.challenge_count  # a forged index reads nothing
-        questions = questions_with_content(certification, {index, shown_next}) if in_test else {}
-        question = questions.get(index)
+        question = questions.get(index) if 0 <= index < certification.challenge_count else None
         if question is None:
             raise DomainError("invalid_index", _("Cette question ne fait pas partie de votre test."))
         if not isinstance(answer, str):
@@ -575,7 +551,7 @@ def certification_answer(
                 else CertificationChallenge.Result.KO
             )
         question.answered_at = now
-        question.save(update_fields=["answer", "result", "answered_at"])
+        rows.update(question, ["answer", "result", "answered_at"])
         # Time spent: since the previous answer (or the start); kept for the jury (E8: timed questions).
         seconds = int((now - (certification.last_answered_at or certification.started_at)).total_seconds())
         timer = question.challenge.timer_seconds
@@ -600,7 +576,7 @@ def certification_answer(
             certification.ended_at = now
             fields += ["state", "ended_at"]
             events.append(dict(action="certification.completed", by=user, session=session, candidate=candidate))
-        certification.save(update_fields=fields)
+        rows.update(certification, fields)
         # Last: the audit trail's append lock is held from here to the commit only.
         audit_records(events)
         following = None if certification.is_finished else questions.get(shown_next)

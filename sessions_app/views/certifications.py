@@ -13,7 +13,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from pixcertif.accounts import throttle
 from pixcertif.core.errors import DomainError
-from sessions_app import clock, presence
+from sessions_app import clock, presence, screens, test_reads
 from sessions_app.competences import COMPETENCE_NAMES
 from sessions_app.forms.certifications import AccessCodeForm, AnswerForm, JoinForm
 from sessions_app.live_alerts import pupil_label
@@ -45,7 +44,6 @@ from sessions_app.services.certification import (
     candidate_join,
     certification_answer,
     certification_start,
-    questions_with_content,
     start_window_message,
 )
 
@@ -239,18 +237,12 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 
 
 def _test_of(request: HttpRequest, certification_id: int) -> Certification:
-    """The request's user's test with its candidate and session, and its latest live alert (id and
-    state): one query."""
-    latest = LiveAlert.objects.filter(certification=OuterRef("pk")).order_by("-created_at", "-pk")
-    return get_object_or_404(
-        Certification.objects.select_related("candidate__session").annotate(
-            latest_alert_id=Subquery(latest.values("pk")[:1]),
-            latest_alert_status=Subquery(latest.values("status")[:1]),
-        ),
-        pk=certification_id,
-        user=request.user,
-        candidate__user=request.user,
-    )
+    """The request's user's test with its candidate and session, its latest live alert (id and
+    state) and its current question: one query (`test_reads.for_page`)."""
+    certification = test_reads.for_page(certification_id, request.user.pk)
+    if certification is None:
+        raise Http404
+    return certification
 
 
 def _live_alert_screen(request: HttpRequest, certification: Certification) -> HttpResponse | None:
@@ -294,10 +286,17 @@ def _screen(
     """A screen of the test ("question", "end", "waiting"): the whole page, or for htmx the content
     of <main> alone (its <title>, the messages, the card and the page's heartbeat form), swapped in
     place. The address stays the test's (what a reload shows): pushed only when the page shows another."""
-    if not request.htmx or request.method != "POST":  # a GET is a whole page (htmx restoring its history too)
+    if not _swapped(request):  # a GET is a whole page (htmx restoring its history too)
         return render(request, f"certifications/{name}.html", context, status=status)
     context = {**context, "page_title": title, "screen": f"certifications/_{name}.html"}
-    response = render(request, "certifications/_screen.html", context, status=status)
+    return _swap_headers(request, certification, render(request, "certifications/_screen.html", context, status=status))
+
+
+def _swapped(request: HttpRequest) -> bool:
+    return bool(request.htmx) and request.method == "POST"
+
+
+def _swap_headers(request: HttpRequest, certification: Certification, response: HttpResponse) -> HttpResponse:
     test_url = _test_url(certification.pk)
     if request.htmx.current_url_abs_path != test_url:
         response["HX-Push-Url"] = test_url
@@ -313,37 +312,63 @@ def _end_screen(request: HttpRequest, certification: Certification) -> HttpRespo
 def _question_screen(
     request: HttpRequest, certification: Certification, question: CertificationChallenge, form: AnswerForm | None = None
 ) -> HttpResponse:
+    """The question card: from its frame (`sessions_app.screens`), or from the templates when the
+    form has errors to show or messages are waiting."""
     challenge = question.challenge
-    form = form or AnswerForm(challenge=challenge, initial={"index": question.index})
-    number, total = question.index + 1, certification.challenge_count
-    context = {
-        "timer_label": _duration_label(challenge.timer_seconds),
-        "certification": certification,
-        "question": question,
-        "challenge": challenge,
-        "competence_name": COMPETENCE_NAMES.get(challenge.competence, ""),
-        "form": form,
-        "number": number,
-        "total": total,
+    values = {
+        "number": question.index + 1,
+        "total": certification.challenge_count,
         "answered": question.index,
+        "index": question.index,
+        "answer_url": screens.test_url("certifications:answer", certification.pk),
+        "report_url": screens.test_url("certifications:report", certification.pk),
+        "heartbeat_url": screens.test_url("certifications:heartbeat", certification.pk),
         "live_token": presence.page_token(certification.state, None),
-        "heartbeat_every": int(clock.setting("HEARTBEAT_EVERY").total_seconds() * 1000),
     }
-    title = _("Question %(number)s / %(total)s") % {"number": number, "total": total}
-    return _screen(request, certification, "question", context, title=title)
+
+    def shared(form: AnswerForm) -> dict:  # the same for every candidate of this challenge
+        return {
+            "timer_label": _duration_label(challenge.timer_seconds),
+            "challenge": challenge,
+            "competence_name": COMPETENCE_NAMES.get(challenge.competence, ""),
+            "form": form,
+            "heartbeat_every": int(clock.setting("HEARTBEAT_EVERY").total_seconds() * 1000),
+        }
+
+    def title(number, total) -> str:
+        return _("Question %(number)s / %(total)s") % {"number": number, "total": total}
+
+    if form is None and not len(messages.get_messages(request)):
+        swapped = _swapped(request)
+        template = "certifications/_screen.html" if swapped else "certifications/question.html"
+
+        def context() -> dict:
+            page = {
+                "page_title": title(screens.hole("number"), screens.hole("total")),
+                "screen": "certifications/_question.html",
+            }
+            return {**shared(AnswerForm(challenge=challenge)), **(page if swapped else {})}
+
+        html = screens.render_question(
+            request, template=template, context=context, values=values, key=(challenge.pk, challenge.updated_at)
+        )
+        response = HttpResponse(html)
+        return _swap_headers(request, certification, response) if swapped else response
+    context = {**shared(form or AnswerForm(challenge=challenge)), **values}
+    return _screen(request, certification, "question", context, title=title(values["number"], values["total"]))
 
 
 def _current_screen(request: HttpRequest, certification: Certification) -> HttpResponse:
     """What the test's page shows now: the end screen, the start page (this browser may not go on),
-    the waiting screen of an open alert, or the current question. Login aside: 2 queries (the test,
-    the question row) when no alert has anything to say."""
+    the waiting screen of an open alert, or the current question (`certification` as `_test_of`
+    reads it). Login aside: 1 query (the test with its question) when no alert has anything to say."""
     if certification.is_finished or certification.candidate.session.is_locked_for_center:
         return _end_screen(request, certification)
     if (refusal := not_here(request, certification)) is not None:
         return _go(request, refusal.url)
     if (live := _live_alert_screen(request, certification)) is not None:
         return live
-    question = questions_with_content(certification, {certification.current_index}).get(certification.current_index)
+    question = certification.current_question
     if question is None:
         raise Http404
     return _question_screen(request, certification, question)

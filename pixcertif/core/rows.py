@@ -1,0 +1,111 @@
+"""Hand-written SQL for the few requests every candidate makes many times, with the ORM's own conversions.
+
+The candidate's question page and answer run hundreds of times a second on an exam day; building
+their queries with the ORM cost more CPU than the rest of the request (a select_related with two
+subqueries took ~3 ms to compile, the database ~0.2 ms to run it). Those queries are written once
+here as SQL, and their rows become ordinary model instances through the same field conversions the
+ORM applies (`get_db_prep_value` for parameters, the backend's and the field's converters for
+results), so the rest of the code sees no difference: aware datetimes on both databases, JSON
+decoded, booleans as booleans.
+
+Everything else in the product uses the ORM. Use these only on a measured hot path (see
+`bench/candidates.py`), with the query count asserted in a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def table(model: type[Model]) -> str:
+    return quote(model._meta.db_table)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A model's concrete columns as a query selects them (`alias."column"`, in field order), and how
+    to turn their values into an instance."""
+
+    model: type[Model]
+    alias: str
+    fields: tuple[Field, ...]
+    converters: tuple[tuple[int, Field, tuple[Callable, ...]], ...]
+
+    @property
+    def sql(self) -> str:
+        return ", ".join(f"{self.alias}.{quote(field.column)}" for field in self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def instance(self, values: Sequence[Any]) -> Model:
+        """The instance of `values` (this model's slice of a row), as the ORM would have built it."""
+        values = list(values)
+        for position, field, converters in self.converters:
+            value = values[position]
+            for converter in converters:
+                value = converter(value, field, connection)
+            values[position] = value
+        return self.model.from_db(connection.alias, [field.attname for field in self.fields], values)
+
+
+@cache
+def _columns(model: type[Model], alias: str, vendor: str) -> Columns:
+    fields = tuple(model._meta.concrete_fields)
+    converters = []
+    for position, field in enumerate(fields):
+        col = field.get_col(alias)
+        found = tuple(connection.ops.get_db_converters(col)) + tuple(col.get_db_converters(connection))
+        if found:
+            converters.append((position, field, found))
+    return Columns(model, alias, fields, tuple(converters))
+
+
+def columns(model: type[Model], alias: str) -> Columns:
+    return _columns(model, alias, connection.vendor)
+
+
+def update(instance: Model, fields: Iterable[str]) -> None:
+    """`instance.save(update_fields=fields)` in one plain UPDATE (no signals: the hot path has none)."""
+    model = type(instance)
+    by_name = {field.name: field for field in model._meta.concrete_fields}
+    chosen = [by_name[name] for name in fields]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in chosen)
+    params = [field.get_db_prep_value(getattr(instance, field.attname), connection) for field in chosen]
+    where = f"{quote(model._meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table(model)} SET {assignments} WHERE {where}", [*params, instance.pk])
+
+
+def insert(instances: Sequence[Model]) -> None:
+    """Insert `instances` (of one model, primary keys not set) in one INSERT, in order, setting their
+    primary keys (as `bulk_create` does on both databases: RETURNING)."""
+    model = type(instances[0])
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    names = ", ".join(quote(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [
+        field.get_db_prep_save(field.pre_save(instance, add=True), connection)
+        for instance in instances
+        for field in fields
+    ]
+    pk = quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table(model)} ({names}) VALUES {', '.join([row] * len(instances))} RETURNING {pk}", params
+        )
+        ids = [found[0] for found in cursor.fetchall()]
+    for instance, pk_value in zip(instances, sorted(ids), strict=True):
+        instance.pk = pk_value
+        instance._state.adding = False
+        instance._state.db = connection.alias
