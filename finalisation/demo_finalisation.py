@@ -58,8 +58,8 @@ def seed_demo(stdout) -> None:
     session = demo_session_today(center=center, room=ROOM, examiner="Mme Durand", by=admin)
     candidates = _candidates(session)
     for candidate in candidates:
-        if Certification.objects.filter(candidate=candidate).exists():
-            continue
+        if candidate.user is None or Certification.objects.filter(candidate=candidate).exists():
+            continue  # (`_candidates` are joined ones: a user always)
         try:
             candidate_set_presence(candidate=candidate, present=True, by=admin)
             certification_start(candidate=candidate, user=candidate.user)

@@ -38,7 +38,7 @@ class EntryForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 
-    session: Session | None = None
+    session: Session  # set by a successful clean(): read it once is_valid()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -62,7 +62,7 @@ from invigilation.selectors import CandidateRow, ListStamp
 from invigilation.services import invigilator_access_grant, invigilator_access_refused
 from pixcertif import downloads
 from pixcertif.accounts import throttle
-from pixcertif.accounts.tenancy import AuthenticatedRequest, current_center
+from pixcertif.accounts.tenancy import AuthenticatedRequest, HtmxRequest, current_center
 from pixcertif.core.errors import DomainError
 from sessions_app import documents
 from sessions_app.live_alerts import ALERT_CODES
@@ -132,7 +132,7 @@ def entry(request: AuthenticatedRequest) -> HttpResponse:
 # ---------------------------------------------------------------- access
 
 
-def _to_entry(request: HttpRequest, session_id: int) -> HttpResponse:
+def _to_entry(request: HtmxRequest, session_id: int) -> HttpResponse:
     """No access (never entered the password, or logged out): back to the entry form."""
     url = f"{reverse('invigilation:entry')}?{urlencode({'numero': session_id})}"
     if not request.user.is_authenticated:
@@ -216,7 +216,7 @@ def session_page(request: AuthenticatedRequest, session_id: int) -> HttpResponse
 
 @require_GET
 @gzip_page
-def candidate_list(request: HttpRequest, session_id: int) -> HttpResponse:
+def candidate_list(request: HtmxRequest, session_id: int) -> HttpResponse:
     """The live list (htmx polls it every 5 s): 304 when the browser's copy is current, decided
     from one query before anything is rendered; the changed rows alone (out of band) when the
     page's copy is of the same version; else the whole list. See the module docstring."""
@@ -228,6 +228,7 @@ def candidate_list(request: HttpRequest, session_id: int) -> HttpResponse:
     now = time.time()  # after the stamps were read: the instant a new copy is "as of"
     rows = _micro(stamp.rows)
     page_copy = _copies(request.headers.get(COPY_HEADER, "")) if request.htmx else []
+    held: _Copy | None
     for held in page_copy or _copies(request.headers.get("If-None-Match", "")):
         if held.version == version and held.rows == rows and held.reads_right_at(now):
             response: HttpResponse = HttpResponseNotModified()
@@ -391,7 +392,7 @@ def presence(request: AuthenticatedRequest, session_id: int, candidate_id: int) 
 
 
 def _confirmed_action(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     session_id: int,
     candidate_id: int,
     *,

@@ -12,6 +12,7 @@ the services enforce them, the list shows them as tags.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import overload
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,6 +31,10 @@ def is_authorisation_expired(authorized_at: datetime | None, now: datetime) -> b
     return authorized_at is None or now >= authorisation_expires_at(authorized_at)
 
 
+@overload
+def first_start_deadline(session_started_at: datetime) -> datetime: ...
+@overload
+def first_start_deadline(session_started_at: None) -> None: ...
 def first_start_deadline(session_started_at: datetime | None) -> datetime | None:
     """After this instant no test of the session may start for the first time (None: none started)."""
     return session_started_at + setting("FIRST_START_LIMIT") if session_started_at else None

@@ -18,13 +18,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 
 from pixcertif.accounts.models import CertificationCenter, Membership, User
 
 SESSION_KEY = "current_center_id"
 
 
-class AuthenticatedRequest(HttpRequest):
+class HtmxRequest(HttpRequest):
+    """Any request, as `HtmxMiddleware` (every request goes through it) leaves it: for type checkers."""
+
+    htmx: HtmxDetails
+
+
+class AuthenticatedRequest(HtmxRequest):
     """A request of a logged-in account (`login_required` let it through): for type checkers."""
 
     user: User

@@ -28,7 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pixcertif.accounts.models import Actor
+from pixcertif.accounts.models import Actor, User
 from pixcertif.core import rows
 from pixcertif.core.audit import audit_record, audit_records
 from pixcertif.core.errors import DomainError
@@ -281,7 +281,7 @@ def draw_challenges(levels: dict[str, int], seed: int, *, accessible_only: bool 
     return drawn
 
 
-def certification_start(*, candidate: Candidate, user: Any) -> Certification:
+def certification_start(*, candidate: Candidate, user: User) -> Certification:
     """Start (first time) or resume (later) the candidate's test. Consumes the authorisation.
 
     Refused: finalised session, candidate not linked to this account, presence not confirmed,
@@ -370,7 +370,7 @@ NO_MATCH_MESSAGE = gettext_lazy(
 )
 
 
-def candidate_join(*, session_id: int, first_name: str, last_name: str, birth_date: date, user: Any) -> Candidate:
+def candidate_join(*, session_id: int, first_name: str, last_name: str, birth_date: date, user: User) -> Candidate:
     """Link the account `user` to the one candidate of session `session_id` whose normalised
     first name, birth name and birth date match. Joining again with the same account is harmless.
 
@@ -463,7 +463,7 @@ TEST_LEFT = gettext_lazy(
 def certification_answer(
     *,
     certification: Certification | int,
-    user: Any,
+    user: User,
     index: int,
     answer: str | AnswerReader = "",
     skip: bool = False,
@@ -583,6 +583,6 @@ def certification_answer(
         return Answered(certification, question, following)
 
 
-def certification_skip(*, certification: Certification, user: Any, index: int) -> Answered:
+def certification_skip(*, certification: Certification, user: User, index: int) -> Answered:
     """ "Je passe": the question is lost for good and counts as wrong (see `certification_answer`)."""
     return certification_answer(certification=certification, user=user, index=index, skip=True)

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pixcertif.accounts.models import Actor
+from pixcertif.accounts.models import Actor, User
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.live_alerts import ALERT_CODES, QUESTION_GROUP, pupil_label
@@ -58,7 +58,7 @@ def open_alert_of(certification: Certification) -> LiveAlert | None:
     return LiveAlert.objects.filter(certification=certification, status=LiveAlertStatus.OPEN).first()
 
 
-def live_alert_open(*, certification: Certification, user: Any, index: int, code: str) -> LiveAlert:
+def live_alert_open(*, certification: Certification, user: User, index: int, code: str) -> LiveAlert:
     """The candidate reports a problem (`code`, an E category) on question `index` (0-based).
 
     Refused: another account's test, a finalised session, a finished test, a question that is not

@@ -13,7 +13,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from pixcertif.accounts import throttle
+from pixcertif.accounts.tenancy import AuthenticatedRequest, HtmxRequest
 from pixcertif.core.errors import DomainError
 from sessions_app import clock, presence, screens, test_reads
 from sessions_app.competences import COMPETENCE_NAMES
@@ -85,7 +86,7 @@ def started_here(request: HttpRequest, certification_id: int) -> bool:
     return certification_id in request.session.get(ACCESS_KEY, [])
 
 
-def forget_here(request: HttpRequest, certification: Certification, *, silent_since) -> None:
+def forget_here(request: AuthenticatedRequest, certification: Certification, *, silent_since) -> None:
     """The test page was left (its heartbeat stopped): this browser must resume like any other."""
     request.session[ACCESS_KEY] = [pk for pk in request.session.get(ACCESS_KEY, []) if pk != certification.pk]
     presence.certification_left(certification=certification, by=request.user, silent_since=silent_since)
@@ -103,7 +104,7 @@ def own_certification(request: HttpRequest, certification_id: int) -> Certificat
 _own_certification = own_certification
 
 
-def not_here(request: HttpRequest, certification: Certification) -> HttpResponse | None:
+def not_here(request: AuthenticatedRequest, certification: Certification) -> HttpResponseRedirect | None:
     """Where to send a browser that may not go on with this test here: the end screen of a
     finished test, the (resume) start page for another browser or a test page that was left."""
     if certification.is_finished or certification.candidate.session.is_locked_for_center:
@@ -120,7 +121,7 @@ def not_here(request: HttpRequest, certification: Certification) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def join(request: HttpRequest) -> HttpResponse:
+def join(request: AuthenticatedRequest) -> HttpResponse:
     """Step 1: find one's own enrolment and link it to the account."""
     form = JoinForm(request.POST or None)
     blocked = False
@@ -150,7 +151,7 @@ def join(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def start(request: HttpRequest, candidate_id: int) -> HttpResponse:
+def start(request: AuthenticatedRequest, candidate_id: int) -> HttpResponse:
     """Step 2: instructions, consent, access code; "Commencer mon test" starts or resumes."""
     candidate = get_object_or_404(Candidate.objects.select_related("session"), pk=candidate_id, user=request.user)
     session = candidate.session
@@ -217,7 +218,7 @@ def on_login_back_to_the_test(view):
     a login page swapped into the question card."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, certification_id: int, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HtmxRequest, certification_id: int, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated:
             return view(request, certification_id, *args, **kwargs)
         return _go(request, redirect_to_login(_test_url(certification_id)).url)
@@ -229,14 +230,14 @@ def _test_url(certification_id: int) -> str:
     return reverse("certifications:test", args=[certification_id])
 
 
-def _go(request: HttpRequest, url: str) -> HttpResponse:
+def _go(request: HtmxRequest, url: str) -> HttpResponse:
     """Another page: a redirect, or for htmx a full-page navigation (nothing swapped into the card)."""
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
 
 
-def _test_of(request: HttpRequest, certification_id: int) -> Certification:
+def _test_of(request: AuthenticatedRequest, certification_id: int) -> Certification:
     """The request's user's test with its candidate and session, its latest live alert (id and
     state) and its current question: one query (`test_reads.for_page`)."""
     certification = test_reads.for_page(certification_id, request.user.pk)
@@ -245,7 +246,7 @@ def _test_of(request: HttpRequest, certification_id: int) -> Certification:
     return certification
 
 
-def _live_alert_screen(request: HttpRequest, certification: Certification) -> HttpResponse | None:
+def _live_alert_screen(request: HtmxRequest, certification: Certification) -> HttpResponse | None:
     """The waiting screen while an alert is open; once it is handled, what the invigilator decided
     (told once, on the next question page). Reads the alert only when there is something to show."""
     alert_id = certification.latest_alert_id
@@ -281,7 +282,7 @@ def _duration_label(seconds: int | None) -> str:
 
 
 def _screen(
-    request: HttpRequest, certification: Certification, name: str, context: dict, *, title: str, status: int = 200
+    request: HtmxRequest, certification: Certification, name: str, context: dict, *, title: str, status: int = 200
 ) -> HttpResponse:
     """A screen of the test ("question", "end", "waiting"): the whole page, or for htmx the content
     of <main> alone (its <title>, the messages, the card and the page's heartbeat form), swapped in
@@ -292,11 +293,11 @@ def _screen(
     return _swap_headers(request, certification, render(request, "certifications/_screen.html", context, status=status))
 
 
-def _swapped(request: HttpRequest) -> bool:
+def _swapped(request: HtmxRequest) -> bool:
     return bool(request.htmx) and request.method == "POST"
 
 
-def _swap_headers(request: HttpRequest, certification: Certification, response: HttpResponse) -> HttpResponse:
+def _swap_headers(request: HtmxRequest, certification: Certification, response: HttpResponse) -> HttpResponse:
     test_url = _test_url(certification.pk)
     if request.htmx.current_url_abs_path != test_url:
         response["HX-Push-Url"] = test_url
@@ -304,13 +305,13 @@ def _swap_headers(request: HttpRequest, certification: Certification, response: 
     return response
 
 
-def _end_screen(request: HttpRequest, certification: Certification) -> HttpResponse:
+def _end_screen(request: HtmxRequest, certification: Certification) -> HttpResponse:
     context = {"certification": certification, "session": certification.candidate.session}
     return _screen(request, certification, "end", context, title=_("Test de certification terminé"))
 
 
 def _question_screen(
-    request: HttpRequest, certification: Certification, question: CertificationChallenge, form: AnswerForm | None = None
+    request: HtmxRequest, certification: Certification, question: CertificationChallenge, form: AnswerForm | None = None
 ) -> HttpResponse:
     """The question card: from its frame (`sessions_app.screens`), or from the templates when the
     form has errors to show or messages are waiting."""
@@ -342,7 +343,7 @@ def _question_screen(
         swapped = _swapped(request)
         template = "certifications/_screen.html" if swapped else "certifications/question.html"
 
-        def context() -> dict:
+        def frame_context() -> dict:
             page = {
                 "page_title": title(screens.hole("number"), screens.hole("total")),
                 "screen": "certifications/_question.html",
@@ -350,7 +351,7 @@ def _question_screen(
             return {**shared(AnswerForm(challenge=challenge)), **(page if swapped else {})}
 
         html = screens.render_question(
-            request, template=template, context=context, values=values, key=(challenge.pk, challenge.updated_at)
+            request, template=template, context=frame_context, values=values, key=(challenge.pk, challenge.updated_at)
         )
         response = HttpResponse(html)
         return _swap_headers(request, certification, response) if swapped else response
@@ -358,7 +359,7 @@ def _question_screen(
     return _screen(request, certification, "question", context, title=title(values["number"], values["total"]))
 
 
-def _current_screen(request: HttpRequest, certification: Certification) -> HttpResponse:
+def _current_screen(request: AuthenticatedRequest, certification: Certification) -> HttpResponse:
     """What the test's page shows now: the end screen, the start page (this browser may not go on),
     the waiting screen of an open alert, or the current question (`certification` as `_test_of`
     reads it). Login aside: 1 query (the test with its question) when no alert has anything to say."""
@@ -376,14 +377,14 @@ def _current_screen(request: HttpRequest, certification: Certification) -> HttpR
 
 @on_login_back_to_the_test
 @require_http_methods(["GET"])
-def test(request: HttpRequest, certification_id: int) -> HttpResponse:
+def test(request: AuthenticatedRequest, certification_id: int) -> HttpResponse:
     """The current question, or the end screen once the test is over."""
     return _current_screen(request, _test_of(request, certification_id))
 
 
 @on_login_back_to_the_test
 @require_POST
-def answer(request: HttpRequest, certification_id: int) -> HttpResponse:
+def answer(request: AuthenticatedRequest, certification_id: int) -> HttpResponse:
     """ "Valider" or "Je passe" for the question whose index is posted; then the next question: with
     htmx in the same response (the card swapped in place), without JavaScript by POST/redirect/GET.
 
@@ -413,6 +414,7 @@ def answer(request: HttpRequest, certification_id: int) -> HttpResponse:
         )
     except InvalidAnswer as invalid:
         # The current question again, with the form's error under it.
+        assert invalid.certification is not None and invalid.question is not None  # certification_answer adds them
         return _question_screen(request, invalid.certification, invalid.question, invalid.detail)
     except DomainError as error:
         if error.code == "not_your_certification":
