@@ -105,3 +105,30 @@ def test_a_pdf_fetches_nothing_but_its_fonts(tmp_path):
     content = pdf.render_pdf(html, base_url=tmp_path.as_uri() + "/")
     page = pdf_reader(content).pages[0]
     assert "/XObject" not in page["/Resources"] or not page["/Resources"]["/XObject"]
+
+
+def test_a_thread_reuses_its_fonts_and_form_stylesheet_another_thread_has_its_own():
+    import threading
+
+    assert pdf._fonts(forms=True) is pdf._fonts(forms=True)
+    assert pdf._fonts(forms=True)[0] is not pdf._fonts(forms=False)[0]  # no form font in plain PDFs
+    other = []
+    thread = threading.Thread(target=lambda: other.append(pdf._fonts(forms=True)))
+    thread.start()
+    thread.join()
+    assert other[0][0] is not pdf._fonts(forms=True)[0]
+
+
+def test_a_render_collects_its_own_garbage_and_leaves_the_collector_as_it_was():
+    import gc
+
+    pdf.render_pdf("<p>Texte</p>")
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a server that froze its startup objects keeps them frozen
+    try:
+        frozen = gc.get_freeze_count()
+        pdf.render_pdf("<p>Texte</p>")
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
