@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= auto
 
-.PHONY: run test lint format migrate demo messages messages-update bench-documents bench-invigilator bench-import bench-mass-import bench-candidates bench-capacity clean
+.PHONY: run test lint hooks format migrate demo messages messages-update bench-documents bench-invigilator bench-import bench-mass-import bench-candidates bench-capacity clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,11 +46,14 @@ run: demo
 test: $(DEV_STAMP) messages
 	$(PY) -m pytest -q -n $(WORKERS) --dist loadfile $(PYTEST_ARGS)
 
+## make lint (CI runs it): every hook of .pre-commit-config.yaml on every file: ruff (lint and format
+## check), the import contracts (lint-imports), mypy with django-stubs. All local: no network.
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports --no-cache --no-logo
-	$(BIN)/mypy
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
+
+## make hooks: run those checks on every `git commit` (pre-commit install, once per clone)
+hooks: $(DEV_STAMP)
+	$(BIN)/pre-commit install
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .

@@ -15,7 +15,7 @@ from django.utils import timezone
 from finalisation.jury.services import session_publish, session_take
 from finalisation.services import session_finalise
 from pixcertif.accounts.demo import SCHOOL_NAME
-from pixcertif.accounts.models import CertificationCenter, User
+from pixcertif.accounts.models import Actor, CertificationCenter, User
 from sessions_app.demo_sessions import backdate_session, demo_candidate, demo_candidate_account, demo_session_today
 from sessions_app.models import (
     Certification,
@@ -62,7 +62,7 @@ def seed_demo(stdout: Any) -> None:
 
 
 def _take_test(
-    session: Session, email: str, first_name: str, last_name: str, birth_date: dt.date, wrong: set[int], reporter: Any
+    session: Session, email: str, first_name: str, last_name: str, birth_date: dt.date, wrong: set[int], reporter: Actor
 ) -> None:
     user = demo_candidate_account(email, first_name, last_name, PROFILE)
     candidate = demo_candidate(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +46,7 @@ class IssueReportForm(forms.Form):
     def __init__(self, *args, question_count: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.question_count = question_count
-        field = self.fields["question_number"]
+        field = cast(forms.IntegerField, self.fields["question_number"])
         field.max_value = question_count
         field.widget.attrs.update({"min": 1, "max": max(question_count, 1), "inputmode": "numeric"})
         self.fields["question_number"].widget.attrs["aria-describedby"] = "id_question_number_helptext"

@@ -191,14 +191,15 @@ def issue_report_remove(*, report: IssueReport, by: Actor) -> None:
         if session_id is None:
             return
         session = _lock_open_session(session_id)
-        report = (
+        locked = (
             IssueReport.objects.select_for_update()
             .select_related("certification__candidate")
             .filter(pk=report.pk)
             .first()
         )
-        if report is None:
+        if locked is None:
             return
+        report = locked
         audit_record(
             action="issue_report.remove",
             by=by,
@@ -348,9 +349,10 @@ def attachment_remove(*, attachment: SessionAttachment, by: Actor) -> None:
         if session_id is None:
             return
         session = _lock_open_session(session_id)
-        attachment = SessionAttachment.objects.select_for_update().filter(pk=attachment.pk).first()
-        if attachment is None:
+        locked_attachment = SessionAttachment.objects.select_for_update().filter(pk=attachment.pk).first()
+        if locked_attachment is None:
             return
+        attachment = locked_attachment
         stored_name = attachment.file.name
         audit_record(
             action="attachment.remove",

@@ -7,6 +7,9 @@ session.
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -23,7 +26,7 @@ from pixcertif import downloads
 from pixcertif.accounts.tenancy import CenterRequest, center_required, get_for_center
 from pixcertif.core.errors import DomainError
 from sessions_app.models import Certification, IssueReport, Session
-from sessions_app.report_categories import GROUPS, label_for
+from sessions_app.report_categories import GROUPS
 from sessions_app.selectors import session_for_center
 
 # Which form field a service refusal belongs to.
@@ -96,9 +99,6 @@ def _render_page(
     status: int = 200,
 ) -> HttpResponse:
     certifications = _certifications(session)
-    for certification in certifications:
-        for report in certification.issue_reports.all():
-            report.label = label_for(report.code)
     unfinished = [c for c in certifications if c.state in services.UNFINISHED_STATES]
     finished = [c for c in certifications if c.state not in services.UNFINISHED_STATES]
     if info_form is None:
@@ -114,7 +114,7 @@ def _render_page(
         "unfinished": unfinished,
         "finished": finished,
         "missing_reasons": [c for c in unfinished if not c.abort_reason],
-        "abort_choices": AbortReasonForm.base_fields["reason"].choices,
+        "abort_choices": cast(forms.ChoiceField, AbortReasonForm.base_fields["reason"]).choices,
         "info_form": info_form,
         "attachment_form": attachment_form or AttachmentForm(),
         "attachments": list(session.attachments.order_by("uploaded_at", "pk")),

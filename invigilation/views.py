@@ -50,6 +50,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import http_date, parse_etags
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -58,6 +59,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from invigilation import selectors
 from invigilation.forms import EntryForm
 from invigilation.models import has_invigilator_access
+from invigilation.rows import RowLinks, row_html
 from invigilation.selectors import CandidateRow, ListStamp
 from invigilation.services import invigilator_access_grant, invigilator_access_refused
 from pixcertif import downloads
@@ -267,32 +269,32 @@ def _row_links(session_id: int, query: str) -> Callable[[CandidateRow], RowLinks
 
 
 @dataclass(frozen=True, slots=True)
-class RowLinks:
-    """The addresses a row's forms and menu items post to or open."""
-
-    presence: str
-    resume: str
-    end: str
-    incident: str
-    alert: str
-
-
-@dataclass(frozen=True, slots=True)
 class RowItem:
     row: CandidateRow
     links: RowLinks
+    html: SafeString  # the row's markup (invigilation.rows: from its frame)
 
 
-def _row_items(rows: list[CandidateRow], session_id: int, query: str) -> list[RowItem]:
-    links = _row_links(session_id, query)
-    return [RowItem(row, links(row)) for row in rows]
+def _row_items(
+    rows: list[CandidateRow], session_id: int, query: str, *, csrf_token: str, finalized: bool, oob: bool
+) -> list[RowItem]:
+    links_of = _row_links(session_id, query)
+    items = []
+    for row in rows:
+        links = links_of(row)
+        html = row_html(row, links, csrf_token=csrf_token, query=query, finalized=finalized, oob=oob)
+        items.append(RowItem(row, links, html))
+    return items
 
 
-def _rows_context(request: HttpRequest, session: Session, rows: list[CandidateRow], query: str) -> dict:
+def _rows_context(
+    request: HttpRequest, session: Session, rows: list[CandidateRow], query: str, *, oob: bool = False
+) -> dict:
+    csrf_token, finalized = get_token(request), session.is_locked_for_center
     return {
-        "rows": _row_items(rows, session.pk, query),
-        "csrf_token": get_token(request),
-        "finalized": session.is_locked_for_center,
+        "rows": _row_items(rows, session.pk, query, csrf_token=csrf_token, finalized=finalized, oob=oob),
+        "csrf_token": csrf_token,
+        "finalized": finalized,
         "query": query,
     }
 
@@ -337,7 +339,7 @@ def _delta_response(
     until = datetime.fromtimestamp(held.until, UTC) if held.until else None
     listing = selectors.changed_rows(session, query, since, until)  # only those rows are built
     changed = listing.rows
-    context = {**_rows_context(request, session, changed, query), "listing": listing}
+    context = {**_rows_context(request, session, changed, query, oob=True), "listing": listing}
     response = HttpResponse(render_to_string("invigilation/_candidate_delta.html", context))
     response["ETag"] = _etag(_version(session.pk, stamp, query), stamp, read_at, listing.valid_until)
     response["Cache-Control"] = "no-store"

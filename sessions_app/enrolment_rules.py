@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -19,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from sessions_app.models import BillingMode, Candidate, Sex
 from sessions_app.models.candidate import PREPAYMENT_CODE_MAX_LENGTH
 from sessions_app.normalize import identity_key, normalize_name
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PREPAYMENT_CODE_REQUIRED_MESSAGE = _("Le code de prépaiement est obligatoire pour une tarification « Prépayée ».")
 
@@ -87,7 +91,7 @@ def parse_date(value: str) -> date:
     raise RuleError(_("« %(value)s » n'est pas une date valide (format attendu : jj/mm/aaaa).") % {"value": value})
 
 
-def birth_date_error(value: date) -> str | None:
+def birth_date_error(value: date) -> StrOrPromise | None:
     if value < BIRTH_DATE_MIN:
         return _("La date de naissance doit être postérieure au 01/01/1900.")
     if value > timezone.localdate():
@@ -159,7 +163,7 @@ def parse_yes_no(value: str) -> bool:
     raise RuleError(_("« %(value)s » : indiquez oui ou non.") % {"value": value})
 
 
-def billing_errors(*, mode: str, code: str, required: bool) -> dict[str, str]:
+def billing_errors(*, mode: str, code: str, required: bool) -> dict[str, StrOrPromise]:
     """The billing rules of a non-school centre; keys are field names."""
     if not mode:
         return {"billing_mode": _("La tarification part Pix est obligatoire.")} if required else {}
@@ -179,9 +183,9 @@ def is_france(country: str) -> bool:
     return normalize_name(country) in {"france", "fr", "fra"}
 
 
-def birthplace_errors(*, country: str, insee: str, postal: str, city: str) -> dict[str, str]:
+def birthplace_errors(*, country: str, insee: str, postal: str, city: str) -> dict[str, StrOrPromise]:
     """Born in France: INSEE code, or postal code + city. Born abroad: city. Keys are field names."""
-    errors: dict[str, str] = {}
+    errors: dict[str, StrOrPromise] = {}
     if not country:
         errors["birth_country"] = _("Le pays de naissance est obligatoire.")
         return errors

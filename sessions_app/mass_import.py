@@ -288,17 +288,17 @@ def validate_file(data: bytes, *, center) -> Validation:
                 % {"max": MAX_LINES_LABEL}
             )
         raw: dict[str, str | None] = {}
-        for key, index in positions.items():
+        for cell_key, index in positions.items():
             value = cells[index] if index < len(cells) else ""
             text = _formula_or_text(value)
             if text is None:
                 result.errors.append(
-                    LineError(line, where(key), _("les formules ne sont pas acceptées : saisissez la valeur."))
+                    LineError(line, where(cell_key), _("les formules ne sont pas acceptées : saisissez la valeur."))
                 )
             elif (control := _control_character(text)) is not None:
-                result.errors.append(LineError(line, where(key), imports.control_character_message(control)))
+                result.errors.append(LineError(line, where(cell_key), imports.control_character_message(control)))
                 text = None
-            raw[key] = text
+            raw[cell_key] = text
         session = _check_session(line, raw, where, result.errors)
         has_candidate = any(raw.get(k) for k in _CANDIDATE_KEYS if k in positions) or any(
             raw.get(k) is None for k in _CANDIDATE_KEYS if k in positions

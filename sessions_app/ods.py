@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as ET
@@ -40,6 +41,9 @@ from sessions_app.enrolment_rules import (
 from sessions_app.models import BillingMode, Candidate, Session
 from sessions_app.models.candidate import PREPAYMENT_CODE_MAX_LENGTH
 from sessions_app.normalize import normalize_name
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 MAX_LINES = 5000
@@ -115,7 +119,7 @@ def column_letter(index: int) -> str:
 class LineError:
     line: int
     column: str
-    message: str
+    message: StrOrPromise
 
     def __str__(self) -> str:
         if self.column:
@@ -366,10 +370,10 @@ def read_candidates(data: bytes) -> ImportResult:
                 _("Le fichier contient plus de %(max)s candidats : divisez-le en plusieurs sessions.")
                 % {"max": MAX_LINES}
             )
-        data = _check_line(line, cells, positions, result.errors)
-        if data is None:
+        candidate = _check_line(line, cells, positions, result.errors)
+        if candidate is None:
             continue
-        key = (data.identity_key, data.birth_date)
+        key = (candidate.identity_key, candidate.birth_date)
         if key in seen:
             result.errors.append(
                 LineError(
@@ -381,7 +385,7 @@ def read_candidates(data: bytes) -> ImportResult:
             )
             continue
         seen[key] = line
-        result.rows.append(data)
+        result.rows.append(candidate)
     if count == 0:
         raise OdsFileError(_("Le fichier ne contient aucun candidat : la liste actuelle n'a pas été modifiée."))
     return result
@@ -409,7 +413,7 @@ def _check_line(
         control = imports.marked_control_character(str(value))
         if control is not None:
             errors.append(LineError(line, _where(key, positions), imports.control_character_message(control)))
-            raw[key] = None  # type: ignore[assignment]
+            raw[key] = None
             continue
         raw[key] = str(value).strip()
     return candidate_from_cells(line, raw, lambda key: _where(key, positions), errors)
@@ -444,16 +448,17 @@ def candidate_from_cells(
             values[column.key] = _convert(column.key, text)
         except RuleError as error:
             errors.append(LineError(line, where(column.key), str(error)))
-    if len(errors) == before and values.get("birth_date"):
-        problem = birth_date_error(values["birth_date"])  # type: ignore[arg-type]
+    birth_date = values.get("birth_date")
+    if len(errors) == before and isinstance(birth_date, date):  # (parse_date's: empty, it is "")
+        problem = birth_date_error(birth_date)
         if problem:
             errors.append(LineError(line, where("birth_date"), problem))
     if len(errors) == before:
         place = {
-            "country": values.get("birth_country", ""),
+            "country": str(values.get("birth_country", "")),
             "insee": str(values.get("birth_insee_code", "")).upper(),
-            "postal": values.get("birth_postal_code", ""),
-            "city": values.get("birth_city", ""),
+            "postal": str(values.get("birth_postal_code", "")),
+            "city": str(values.get("birth_city", "")),
         }
         for key, message in birthplace_errors(**place).items():
             errors.append(LineError(line, where(key), message))

@@ -1,29 +1,18 @@
-"""The question screen from frames: rendered by its templates once per challenge, then filled in.
+"""The question screen from frames (`pixcertif.core.frames`): rendered by its templates once per
+challenge, then filled in.
 
 A question page is the same for every candidate who draws that challenge, but for a few values: the
 position ("Question 4 / 48"), the test's addresses, the candidate's name, the CSRF token, the page's
-live token and its own address. Rendering the templates (base page, user box, footer, language
-switcher, the form's widgets) cost more CPU than the rest of the request, hundreds of times a
-second on an exam day. So the templates are rendered once with a marked hole for each such value
-(a *frame*: the text between the holes), kept in this process's memory, bounded, keyed by what
-the templates branch on (the challenge and its version, the language, whole page or htmx's
-content of <main>), and each request only fills the holes, escaped as the templates would.
-
-The templates stay the one source of the page: `tests/sessions_app/test_screens.py` checks that a
-filled frame is, character for character, what the templates render for the same values. What
-the frame cannot hold falls back to the templates: a form with errors, messages to show. Nothing
-here is state another server needs (every server makes its own frames from the same templates).
-Holes are for values the templates print as they are (`{{ number }}`), never for values they test
-or filter.
+live token and its own address. Its frame is keyed by what the templates branch on (the challenge
+and its version, the language, whole page or htmx's content of <main>);
+`tests/sessions_app/test_screens.py` checks that a filled frame is, character for character, what
+the templates render for the same values. What a frame cannot hold falls back to the templates: a
+form with errors, messages to show.
 """
 
 from __future__ import annotations
 
-import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -31,62 +20,10 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import conditional_escape
 
-# A hole: a name between two private-use characters, which no template, filter or escaping writes.
-_OPEN, _CLOSE = "\ue000", "\ue001"
-_HOLE = re.compile(f"{_OPEN}([a-z_]+){_CLOSE}")
-MAX_FRAMES = 4096
+from pixcertif.core.frames import clear, frame, hole
 
-
-def hole(name: str) -> str:
-    return f"{_OPEN}{name}{_CLOSE}"
-
-
-@dataclass(frozen=True)
-class Frame:
-    """Rendered text split at its holes: parts[0], holes[0], parts[1], holes[1]… parts[-1]."""
-
-    parts: tuple[str, ...]
-    holes: tuple[str, ...]
-
-    @classmethod
-    def of(cls, rendered: str) -> Frame:
-        pieces = _HOLE.split(rendered)
-        return cls(parts=tuple(pieces[0::2]), holes=tuple(pieces[1::2]))
-
-    def fill(self, values: Mapping[str, Any]) -> str:
-        """The text with each hole replaced by its value, escaped (an int as its digits)."""
-        out = [self.parts[0]]
-        for name, part in zip(self.holes, self.parts[1:], strict=True):
-            out.append(str(conditional_escape(values[name])))
-            out.append(part)
-        return "".join(out)
-
-
-_frames: OrderedDict[tuple, Frame] = OrderedDict()
-_lock = threading.Lock()
-
-
-def frame(key: tuple, build: Callable[[], str]) -> Frame:
-    """The frame of `key`, rendered by `build()` the first time (the least recently used go first)."""
-    with _lock:
-        found = _frames.get(key)
-        if found is not None:
-            _frames.move_to_end(key)
-            return found
-    made = Frame.of(build())
-    with _lock:
-        _frames[key] = made
-        while len(_frames) > MAX_FRAMES:
-            _frames.popitem(last=False)
-    return made
-
-
-def clear() -> None:
-    with _lock:
-        _frames.clear()
-
+__all__ = ["QUESTION_HOLES", "clear", "hole", "render_question", "test_url"]
 
 _SENTINEL = 918273645  # a test's id that reverse() accepts, replaced by each test's own
 
@@ -135,4 +72,6 @@ def render_question(
         holes = {name: hole(name) for name in QUESTION_HOLES}
         return render_to_string(template, {**context(), **holes, **page_holes()})
 
-    return frame((template, translation.get_language(), *key), build).fill({**values, **page_values(request)})
+    return frame(("question", template, translation.get_language(), *key), build).fill(
+        {**values, **page_values(request)}
+    )

@@ -2,6 +2,7 @@
 
 - `for_page`: the question page (GET) reads the test, its candidate and session, its latest live
   alert (id and state) and the current question row with its challenge's version, in one query;
+- `for_heartbeat`: the test page's heartbeat reads what its token and the presence rules need;
 - `locked_for_answer`: the answer POST reads the test under lock (on PostgreSQL `FOR UPDATE OF`
   the test's row only: a room's answers never queue on their session's or candidate's row), its
   candidate and session, whether an alert is open, and the question rows it may need (the one
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from django.db import connection
 
@@ -112,10 +114,7 @@ def with_content(questions: Iterable[CertificationChallenge]) -> None:
 
 def _version(value):
     """The challenge's `updated_at` as the field reads it (SQLite returns it naive)."""
-    field = Challenge._meta.get_field("updated_at")
-    for converter in connection.ops.get_db_converters(field.get_col("ch")):
-        value = converter(value, field, connection)
-    return value
+    return _datetime(value)
 
 
 def for_page(certification_id: int, user_id: int) -> Certification | None:
@@ -156,3 +155,35 @@ def locked_for_answer(certification_id: int, index: int) -> tuple[Certification,
         if question is not None:
             questions[question.index] = question
     return certification, questions
+
+
+@cache
+def _heartbeat_sql(vendor: str) -> str:
+    open_alert = f"""(SELECT a.{quote("id")} FROM {table(LiveAlert)} a
+        WHERE a.{quote("certification_id")} = c.{quote("id")} AND a.{quote("status")} = %s LIMIT 1)"""
+    return f"""SELECT c.{quote("state")}, c.{quote("last_seen_at")}, c.{quote("last_answered_at")}, {open_alert},
+    s.{quote("status")}
+    FROM {table(Certification)} c
+    JOIN {table(Candidate)} cd ON cd.{quote("id")} = c.{quote("candidate_id")}
+    JOIN {table(Session)} s ON s.{quote("id")} = cd.{quote("session_id")}
+    WHERE c.{quote("id")} = %s AND c.{quote("user_id")} = %s"""
+
+
+def for_heartbeat(certification_id: int, user_id: int) -> tuple[str, Any, Any, int | None, str] | None:
+    """(state, last_seen_at, last_answered_at, open alert id, session status) of the user's test,
+    or None: the heartbeat's one read (every open test page, every 40 s at most)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_heartbeat_sql(connection.vendor), [LiveAlertStatus.OPEN.value, certification_id, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    state, last_seen_at, last_answered_at, open_alert_id, session_status = row
+    return state, _datetime(last_seen_at), _datetime(last_answered_at), open_alert_id, session_status
+
+
+def _datetime(value: Any) -> Any:
+    """A datetime column as the field reads it (SQLite returns it naive)."""
+    field = Certification._meta.get_field("last_seen_at")
+    for converter in connection.ops.get_db_converters(field.get_col("c")):
+        value = converter(value, field, connection)
+    return value

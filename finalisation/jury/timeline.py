@@ -141,7 +141,7 @@ def certification_timeline(certification: Certification) -> list[Event]:
     events: list[Event] = []
     audited_answers: set[int] = set()
     for order, row in enumerate(trail):
-        by = row.actor.full_name or row.actor.email if row.actor else ""
+        by = (row.actor.full_name or row.actor.email or "") if row.actor else ""
         if row.action in ANSWER_ACTIONS:
             number = row.data.get("question")
             answer = answers.get(number)

@@ -91,7 +91,7 @@ def _slug(division: str) -> str:
 
 def class_results_csv(rows: list[PupilResult], *, division: str) -> tuple[str, bytes]:
     """The class's results, as the session CSV: UTF-8 with BOM, `;`, no formula; the class first."""
-    lines: list[list[object]] = [CLASS_CSV_HEADERS]
+    lines: list[list[object]] = [list(CLASS_CSV_HEADERS)]
     lines += [[row.division, *csv_cells(row)] for row in rows]
     return f"resultats_classe_{_slug(division)}.csv", exports.csv_bytes(lines)
 

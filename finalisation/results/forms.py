@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -54,8 +55,11 @@ class ClassResultsFilterForm(forms.Form):
 
     def __init__(self, *args, divisions: list[str], sessions: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["classe"].choices = [("", _("Toutes les classes")), *[(d, d) for d in divisions]]
-        self.fields["session"].choices = [
+        cast(forms.ChoiceField, self.fields["classe"]).choices = [
+            ("", _("Toutes les classes")),
+            *[(d, d) for d in divisions],
+        ]
+        cast(forms.ChoiceField, self.fields["session"]).choices = [
             ("", _("Toutes les sessions")),
             *[(str(s.pk), f"{s.pk} — {s.date:%d/%m/%Y} — {s.room}") for s in sessions],
         ]

@@ -91,6 +91,8 @@ def send_referent_email(session: Session) -> str:
     if referent is None:
         return ""
     user = referent.user
+    if not user.email:  # a member's account always has one (a pupil's, without, is no member)
+        return ""
     link = settings.SITE_URL + reverse("results:session_results", args=[session.pk])
     context = {"session": session, "link": link, "referent": user}
     with translation.override(recipient_language(user.email, users=[user])):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
@@ -40,13 +41,13 @@ class ResultRow:
         return str(self.certification.pix_score if self.is_validated else 0)
 
     @property
-    def levels(self) -> list[tuple[str, str, str]]:
+    def levels(self) -> list[tuple[str, Promise, str]]:
         """(code, name, level) for the 16 competences; "-" when not assessed or not validated."""
         levels = self.certification.competence_levels if self.is_validated else {}
         return [(code, COMPETENCE_NAMES[code], str(levels.get(code, NOT_ASSESSED))) for code in COMPETENCE_CODES]
 
     @property
-    def certified_levels(self) -> list[tuple[str, str, int]]:
+    def certified_levels(self) -> list[tuple[str, Promise, int]]:
         """(code, name, level) of the competences assessed, for the certificate and the verification page."""
         levels = self.certification.competence_levels if self.is_validated else {}
         return [(code, COMPETENCE_NAMES[code], int(levels[code])) for code in COMPETENCE_CODES if code in levels]

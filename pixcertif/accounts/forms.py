@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
@@ -198,10 +199,17 @@ class RoleForm(forms.Form):
     )
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    """A member of the centre's team, shown as "name (e-mail)"."""
+
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.user.full_name or obj.user.email} ({obj.user.email})"
+
+
 class ReferentForm(forms.Form):
     """Pick the centre's "Référent Pix" among its members (a non-member is not a choice)."""
 
-    membership = forms.ModelChoiceField(
+    membership = MemberChoiceField(
         label=_("Référent Pix"),
         queryset=Membership.objects.none(),
         empty_label=_("Choisissez un membre"),
@@ -213,10 +221,9 @@ class ReferentForm(forms.Form):
 
     def __init__(self, *args, center, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["membership"]
+        field = cast(MemberChoiceField, self.fields["membership"])
         field.queryset = (
             Membership.objects.filter(center=center)
             .select_related("user")
             .order_by("user__last_name", "user__first_name", "user__email")
         )
-        field.label_from_instance = lambda m: f"{m.user.full_name or m.user.email} ({m.user.email})"

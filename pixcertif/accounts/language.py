@@ -13,7 +13,7 @@ e-mails (`recipient_language`, `language_of`), which follow the recipient's acco
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
@@ -23,6 +23,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+if TYPE_CHECKING:
+    from pixcertif.accounts.models import Actor, User
+
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 DEFAULT_LANGUAGE = settings.LANGUAGE_CODE
 
@@ -31,12 +34,12 @@ def _valid(code: str | None) -> str:
     return code if code in LANGUAGE_CODES else ""
 
 
-def language_of(user: Any, *, fallback: str = DEFAULT_LANGUAGE) -> str:
+def language_of(user: Actor, *, fallback: str = DEFAULT_LANGUAGE) -> str:
     """The account's language, or `fallback` (French unless told) when it has none."""
     return _valid(getattr(user, "language", "")) or _valid(fallback) or DEFAULT_LANGUAGE
 
 
-def recipient_language(email: str, *, users: Iterable[Any] = (), fallback: str = DEFAULT_LANGUAGE) -> str:
+def recipient_language(email: str, *, users: Iterable[Actor] = (), fallback: str = DEFAULT_LANGUAGE) -> str:
     """The language of an e-mail to `email`: the account with that address, else the first of
     `users` (the people the e-mail is about) that has a language, else `fallback`."""
     from pixcertif.accounts.models import User
@@ -76,7 +79,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @receiver(user_logged_in, dispatch_uid="pixcertif.accounts.language.apply_account_language")
-def apply_account_language(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def apply_account_language(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """At login the account's language wins (the middleware below writes it into the cookie); an
     account without one records the language of the request it logs in with."""
     if request is None:
@@ -89,7 +92,13 @@ def apply_account_language(sender: Any, request: HttpRequest | None, user: Any, 
         user.language = code
         type(user).objects.filter(pk=user.pk).update(language=code)
     request.LANGUAGE_CODE = code
-    request.account_language = code
+    cast(_LoginRequest, request).account_language = code
+
+
+class _LoginRequest(HttpRequest):
+    """The request a user logged in with, once `apply_account_language` saw it: for type checkers."""
+
+    account_language: str
 
 
 class AccountLanguageMiddleware:
@@ -110,6 +119,7 @@ class AccountLanguageMiddleware:
                 domain=settings.LANGUAGE_COOKIE_DOMAIN,
                 secure=settings.LANGUAGE_COOKIE_SECURE,
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                # django-stubs types the setting `str`, set_cookie's argument the Literal of its values.
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
             )
         return response

@@ -221,9 +221,10 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     with transaction.atomic():
         center = _lock_center(membership.center)
         _ensure_admin(center, by)
-        membership = Membership.objects.select_for_update().select_related("user").filter(pk=membership.pk).first()
-        if membership is None:
+        locked = Membership.objects.select_for_update().select_related("user").filter(pk=membership.pk).first()
+        if locked is None:
             return
+        membership = locked
         if membership.is_admin and _admin_count(center) <= 1:
             raise DomainError(
                 "last_admin",
@@ -292,13 +293,14 @@ def center_designate_referent(*, center: CertificationCenter, membership: Member
     with transaction.atomic():
         center = _lock_center(center)
         _ensure_admin(center, by)
-        membership = Membership.objects.select_for_update().select_related("user").filter(pk=membership.pk).first()
-        if membership is None or membership.center_id != center.pk:
+        locked = Membership.objects.select_for_update().select_related("user").filter(pk=membership.pk).first()
+        if locked is None or locked.center_id != center.pk:
             raise DomainError("not_a_member", _("Le référent doit être un membre de l'équipe du centre."))
+        membership = locked
         if membership.is_referent:
             return membership
         previous = Membership.objects.select_for_update().select_related("user").filter(center=center, is_referent=True)
-        previous_email = ""
+        previous_email: str | None = ""
         for old in previous:
             previous_email = old.user.email
             old.is_referent = False

@@ -32,12 +32,11 @@ def _render_team(
     status: int = 200,
     referent_form: ReferentForm | None = None,
 ) -> HttpResponse:
-    memberships = (
+    memberships = list(
         Membership.objects.filter(center=request.center)
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
-    memberships = list(memberships)
     context = {
         "memberships": memberships,
         "is_admin": request.membership.is_admin,
@@ -125,7 +124,7 @@ def membership_change_role(request: CenterRequest, membership_id: int) -> HttpRe
     membership = get_for_center(request, Membership.objects.select_related("user"), pk=membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["role"]))
+        messages.error(request, " ".join(str(message) for message in form.errors["role"]))
         return redirect("team:team")
     try:
         membership = services.membership_change_role(

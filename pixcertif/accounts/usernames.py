@@ -42,7 +42,9 @@ def unique_usernames(bases: Iterable[str]) -> list[str]:
     taken: set[str] = set()
     for base in set(bases):
         taken.update(
-            name.lower() for name in User.objects.filter(username__istartswith=base).values_list("username", flat=True)
+            name.lower()
+            for name in User.objects.filter(username__istartswith=base).values_list("username", flat=True)
+            if name is not None  # (a NULL username never matches istartswith)
         )
     result = []
     for base in bases:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.models import SessionStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ADDRESS_MAX = 255
 ROOM_MAX = 255
@@ -18,15 +22,15 @@ DESCRIPTION_MAX = 2000
 FORM_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-class ErrorsDescribedMixin:
+class ErrorsDescribedMixin(forms.BaseForm):
     """Link every field in error to its message (`aria-describedby`), as includes/field.html renders it."""
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name not in self.fields:  # type: ignore[attr-defined]
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
                 continue
-            widget = self.fields[name].widget  # type: ignore[attr-defined]
+            widget = self.fields[name].widget
             error_id = f"id_{name}_error"
             described = widget.attrs.get("aria-describedby", "")
             if error_id not in described.split():
@@ -126,6 +130,7 @@ class SessionForm(ErrorsDescribedMixin, forms.Form):
             raise forms.ValidationError(_("Veuillez indiquer une date de début valide (jj/mm/aaaa)."), code="invalid")
         current = self.initial.get("date")
         if value < timezone.localdate() and value != current:
+            message: StrOrPromise
             if current is None:
                 message = _(
                     "Une session ne peut pas être programmée dans le passé : "
@@ -148,7 +153,7 @@ class SessionForm(ErrorsDescribedMixin, forms.Form):
     def clean_examiner(self) -> str:
         return self._required_text("examiner", _("Veuillez indiquer le nom du ou des surveillant(s)."))
 
-    def _required_text(self, name: str, message: str) -> str:
+    def _required_text(self, name: str, message: StrOrPromise) -> str:
         value = (self.cleaned_data.get(name) or "").strip()
         if not value and not self.fields[name].disabled:
             raise forms.ValidationError(message, code="required")

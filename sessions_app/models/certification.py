@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.competences import COMPETENCES
+from sessions_app.report_categories import label_for
 
 TEST_DURATION = timedelta(hours=1, minutes=45)
 
@@ -253,6 +254,11 @@ class IssueReport(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.resolved_at is not None
+
+    @property
+    def label(self) -> str:
+        """'C1 Modification des prénom/nom/date de naissance' (see `report_categories.label_for`)."""
+        return label_for(self.code)
 
     @property
     def entered_during_session(self) -> bool:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +16,7 @@ from pixcertif.accounts.models import CertificationCenter
 SESSION_IMPORT_LIFETIME = timedelta(hours=2)
 
 
-def _expiry() -> timezone.datetime:
+def _expiry() -> datetime:
     return timezone.now() + SESSION_IMPORT_LIFETIME
 
 

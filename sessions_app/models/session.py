@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -41,6 +42,13 @@ CENTER_STATUS_LABELS = {
 LOCKED_FOR_CENTER_STATUSES = frozenset({SessionStatus.FINALIZED, SessionStatus.IN_PROCESS, SessionStatus.PUBLISHED})
 # Finalised and not published: the jury may change it (the moves are in services/session_status.py).
 IN_JURY_HANDS_STATUSES = frozenset({SessionStatus.FINALIZED, SessionStatus.IN_PROCESS})
+
+
+class SessionCounts(TypedDict):
+    """What `SessionQuerySet.with_counts` adds to each session (for type checkers)."""
+
+    enrolled_count: int
+    started_count: int
 
 
 class SessionQuerySet(models.QuerySet["Session"]):

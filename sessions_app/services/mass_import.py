@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pixcertif.accounts.models import Actor, CertificationCenter
+from pixcertif.accounts.models import Actor, CertificationCenter, User
 from pixcertif.core.audit import audit_record
 from pixcertif.core.errors import DomainError
 from sessions_app.mass_import import Validation, candidate_of
@@ -27,7 +27,7 @@ EXPIRED_MESSAGE = gettext_lazy("Cet import a expiré : importez de nouveau le fi
 
 
 def session_import_stage(
-    *, center: CertificationCenter, by: Actor, filename: str, validation: Validation
+    *, center: CertificationCenter, by: User, filename: str, validation: Validation
 ) -> SessionImport:
     """Keep a valid step-1 result for step 2; drops this user's expired imports on the way.
 
@@ -114,6 +114,7 @@ def _session_for(entry: dict[str, Any], *, center: CertificationCenter, by: Acto
             "time": dt.time.fromisoformat(fields["time"]),
         }
     if entry["number"] is None:
+        assert values is not None  # a line without a session number always has the session's fields
         return session_create(center=center, by=by, **values)
     session = Session.objects.select_for_update().filter(pk=entry["number"], center=center).first()
     if session is None:

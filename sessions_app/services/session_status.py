@@ -124,7 +124,12 @@ def guard_move(session: Session, move: Move, *, by: Actor = None) -> bool:
     Refused moves raise `DomainError`: `session_not_finalized` (a jury move on a session the
     centre has not finalised), `session_published` (change or unfinalise published results)."""
     transition = TRANSITIONS[move]
-    if move is Move.TAKE and session.status == SessionStatus.IN_PROCESS and session.assigned_to_id == by.pk:
+    if (
+        move is Move.TAKE
+        and by is not None
+        and session.status == SessionStatus.IN_PROCESS
+        and session.assigned_to_id == by.pk
+    ):
         return False
     if session.status in transition.done:
         return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +17,9 @@ from pixcertif.core.models import AuditEvent
 from sessions_app.codes import generate_access_code, generate_invigilator_password
 from sessions_app.models import Candidate, Certification, Session, SessionStatus
 from sessions_app.services.session_status import ensure_center_can_change, session_lock
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_CANDIDATES_PER_INVIGILATOR = 20
 
@@ -92,7 +95,7 @@ def _session_created_with_token(center: CertificationCenter, form_token: str) ->
     return Session.objects.filter(center=center, pk__in=list(session_ids)).order_by("pk").first()
 
 
-def ensure_not_started(session: Session, message: str | None = None) -> None:
+def ensure_not_started(session: Session, message: StrOrPromise | None = None) -> None:
     ensure_center_can_change(session)
     if session.is_started:
         raise DomainError(

@@ -112,4 +112,5 @@ def student_reset_password(*, student: Student, by: Actor) -> AccountSheetLine:
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
         audit_record(action="student.password_reset", by=by, center=student.center, username=user.username)
-        return AccountSheetLine(student.division, student.last_name, student.first_name, user.username, password)
+        username = user.username or ""  # checked above: an account without e-mail has a username
+        return AccountSheetLine(student.division, student.last_name, student.first_name, username, password)

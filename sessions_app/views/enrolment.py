@@ -125,6 +125,7 @@ def candidate_edit(request: CenterRequest, session_id: int, candidate_id: int) -
     candidate = _candidate_for_center(request, session, candidate_id)
     data = request.POST if request.method == "POST" else None
     from_roster = candidate.student_id is not None
+    form: ExtraTimeForm | CandidateForm
     if from_roster:
         form = ExtraTimeForm(
             data,
@@ -136,7 +137,10 @@ def candidate_edit(request: CenterRequest, session_id: int, candidate_id: int) -
     else:
         form = CandidateForm.for_candidate(candidate, data, billing=not request.center.is_school)
     if request.method == "POST" and form.is_valid():
-        new = replace(CandidateData.of(candidate), **form.cleaned_data) if from_roster else form.to_data()
+        if isinstance(form, CandidateForm):
+            new = form.to_data()
+        else:  # from the roster: the extra time and the adjustment alone
+            new = replace(CandidateData.of(candidate), **form.cleaned_data)
         try:
             candidate_update(candidate=candidate, data=new, by=request.user)
         except DomainError as error:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pixcertif.accounts.tenancy import AuthenticatedRequest
 from pixcertif.core.errors import DomainError
-from sessions_app import presence
+from sessions_app import presence, test_reads
 from sessions_app.live_alerts import PUPIL_LABELS
-from sessions_app.models import Certification, CertificationChallenge, CertificationState, LiveAlert, LiveAlertStatus
+from sessions_app.models import Certification, CertificationChallenge, CertificationState
 from sessions_app.services.live_alerts import live_alert_open, open_alert_of
 from sessions_app.views import certifications as test_views
 
@@ -43,13 +42,7 @@ class LiveAlertForm(forms.Form):
 def heartbeat(request: AuthenticatedRequest, certification_id: int) -> HttpResponse:
     """The test page is still open. Answers the page's token: when it is not the one the page was
     drawn with, the page reloads. One read, and a write at most every HEARTBEAT_WRITE_EVERY."""
-    open_alert = LiveAlert.objects.filter(certification=OuterRef("pk"), status=LiveAlertStatus.OPEN).values("pk")[:1]
-    row = (
-        Certification.objects.filter(pk=certification_id, user=request.user)
-        .annotate(open_alert=Subquery(open_alert))
-        .values_list("state", "last_seen_at", "last_answered_at", "open_alert", "candidate__session__status")
-        .first()
-    )
+    row = test_reads.for_heartbeat(certification_id, request.user.pk)
     if row is None:
         raise Http404
     state, last_seen_at, last_answered_at, open_alert_id, session_status = row

@@ -8,6 +8,7 @@ turn a `DomainError` into a French message.
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -41,6 +42,9 @@ from sessions_app.services.sessions import (
     session_has_started,
     session_update,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 25
 SEARCH_ID_MAX_DIGITS = 12
@@ -181,7 +185,7 @@ def session_delete_view(request: CenterRequest, session_id: int) -> HttpResponse
     """POST only. Without JavaScript the list's form asks for a confirmation page first."""
     session = session_for_center(request, session_id)
     if request.POST.get("etape") == "confirmation":
-        refusal = ""
+        refusal: StrOrPromise = ""
         try:
             ensure_center_can_change(session)
         except DomainError as error:

@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.utils import translation
 from django_htmx.middleware import HtmxDetails
 
+from pixcertif.core import frames
 from sessions_app import challenge_content, screens, test_reads
 from sessions_app.forms.certifications import AnswerForm
 from sessions_app.models import Certification, Challenge, ChallengeType
@@ -114,9 +115,9 @@ def test_the_swapped_card_is_what_the_templates_render(client, started, kind):
 def test_one_frame_serves_every_candidate_of_a_challenge(client, started):
     client.get(f"/certifications/{started.pk}")
     client.get(f"/certifications/{started.pk}")
-    assert len(screens._frames) == 1
+    (key,) = frames.keys("question")
     # Its holes are the request's values, nothing of one candidate's is kept in it.
-    (frame,) = screens._frames.values()
+    frame = frames.held(key)
     assert "Zoé" not in "".join(frame.parts)
     assert f"/certifications/{started.pk}" not in "".join(frame.parts)
     assert set(frame.holes) >= {"number", "total", "csrf", "user_name", "path", "answer_url", "live_token"}
@@ -145,15 +146,15 @@ def test_messages_and_form_errors_come_from_the_templates(client, started):
     assert "Répondez d&#x27;abord à la question affichée." in refused.content.decode()
     assert "Question 1 / 15" in refused.content.decode()
     assert "Répondez d&#x27;abord" not in client.get(f"/certifications/{started.pk}").content.decode()
-    assert len(screens._frames) == 1  # the last page, from the frame
+    assert len(frames.keys("question")) == 1  # the last page, from the frame
 
 
 def test_the_frames_are_bounded(monkeypatch):
-    monkeypatch.setattr(screens, "MAX_FRAMES", 3)
+    monkeypatch.setattr(frames, "MAX_FRAMES", 3)
     for n in range(5):
-        screens.frame(("key", n), lambda n=n: f"frame {n} {screens.hole('number')}")
-    assert list(screens._frames) == [("key", 2), ("key", 3), ("key", 4)]
-    assert screens.frame(("key", 4), lambda: "unused").fill({"number": "<7>"}) == "frame 4 &lt;7&gt;"
+        frames.frame(("key", n), lambda n=n: f"frame {n} {frames.hole('number')}")
+    assert frames.keys("key") == [("key", 2), ("key", 3), ("key", 4)]
+    assert frames.frame(("key", 4), lambda: "unused").fill({"number": "<7>"}) == "frame 4 &lt;7&gt;"
 
 
 def test_test_urls_are_reverses():

@@ -32,6 +32,7 @@ from finalisation.jury.admin.common import (
     action_button,
     is_staff_member,
     run_on_each,
+    staff_user,
 )
 from finalisation.jury.forms import CancelCertificateForm, ConfirmForm, ExtraTimeForm, IdentityForm
 from finalisation.jury.timeline import certification_timeline
@@ -55,8 +56,15 @@ class AnswerInline(StaffOnlyMixin, admin.TabularInline):
     verbose_name_plural = _("réponses du candidat")
     extra = 0
     can_delete = False
-    fields = ["number", "competence", "challenge_info", "answer", "result", "is_neutralized", "neutralisation"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "number",
+        "competence",
+        "challenge_info",
+        "answer",
+        "result",
+        "is_neutralized",
+        "neutralisation",
+    )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -106,8 +114,13 @@ class ReportInline(StaffOnlyMixin, admin.TabularInline):
     verbose_name_plural = _("signalements")
     extra = 0
     can_delete = False
-    fields = ["code", "question_number", "description", "resolution", "resolve"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "code",
+        "question_number",
+        "description",
+        "resolution",
+        "resolve",
+    )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -216,10 +229,11 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
             certification=obj,
             for_candidate=form.cleaned_data.get("comment_for_candidate", ""),
             for_center=form.cleaned_data.get("comment_for_center", ""),
-            by=request.user,
+            by=staff_user(request),
         )
 
-    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> None:
+    # Django ignores what log_change returns (django-stubs says a LogEntry): nothing is logged here.
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> None:  # type: ignore[override]
         return None  # recorded in the audit trail by the service
 
     @admin.display(description=_("candidat"), ordering="candidate__last_name")
@@ -234,7 +248,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
     def session_link(self, obj: JuryCertification) -> str:
         session = obj.candidate.session
         url = reverse("admin:finalisation_jurysession_change", args=[session.pk])
-        return format_html(_('<a href="{}">Session {} — {}</a>'), url, session.pk, session.get_status_display())
+        return format_html(gettext('<a href="{}">Session {} — {}</a>'), url, session.pk, session.get_status_display())
 
     @admin.display(description=_("taux de réussite"))
     def rate_display(self, obj: JuryCertification) -> str:
@@ -283,7 +297,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
         return reverse(f"admin:finalisation_jurycertification_{name}", args=[obj.pk])
 
     @admin.display(description=_("décisions du jury"))
-    def jury_actions(self, obj: JuryCertification) -> str:
+    def jury_actions(self, obj: JuryCertification) -> StrOrPromise:
         status = obj.candidate.session.status
         if status == SessionStatus.PUBLISHED:
             if obj.jury_status == "cancelled":
@@ -396,7 +410,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
         form = IdentityForm(_posted(request), initial=initial)
 
         def run(data: dict[str, Any]) -> Any:
-            return jury.certification_correct_identity(certification=certification, by=request.user, **data)
+            return jury.certification_correct_identity(certification=certification, by=staff_user(request), **data)
 
         return self._form_page(
             request,
@@ -422,7 +436,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
                 certification=certification,
                 percentage=data["extra_time_percentage"],
                 reason=data["reason"],
-                by=request.user,
+                by=staff_user(request),
             )
 
         return self._form_page(
@@ -441,7 +455,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
 
         def run(data: dict[str, Any]) -> Any:
             return jury.certification_cancel_published(
-                certification=certification, reason=data["reason"], by=request.user
+                certification=certification, reason=data["reason"], by=staff_user(request)
             )
 
         return self._form_page(
@@ -462,7 +476,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
         certification = self._certification(request, object_id)
 
         def run(data: dict[str, Any]) -> Any:
-            return jury.certification_restore_published(certification=certification, by=request.user)
+            return jury.certification_restore_published(certification=certification, by=staff_user(request))
 
         return self._form_page(
             request,
@@ -496,7 +510,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
         def decision(service: Callable[..., Any], success: StrOrPromise) -> Callable[..., HttpResponse]:
             def view(request: HttpRequest, object_id: str) -> HttpResponse:
                 certification = self._certification(request, object_id)
-                run = lambda: service(certification=certification, by=request.user)  # noqa: E731
+                run = lambda: service(certification=certification, by=staff_user(request))  # noqa: E731
                 return self._run(request, run, success, self._back(certification))
 
             return self._view(view)
@@ -505,7 +519,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
             def view(request: HttpRequest, object_id: str, row_id: int) -> HttpResponse:
                 certification = self._certification(request, object_id)
                 row = get_object_or_404(CertificationChallenge, pk=row_id, certification=certification)
-                run = lambda: service(certification_challenge=row, by=request.user)  # noqa: E731
+                run = lambda: service(certification_challenge=row, by=staff_user(request))  # noqa: E731
                 return self._run(request, run, str(success).format(n=row.number), self._back(certification))
 
             return self._view(view)
@@ -514,7 +528,7 @@ class JuryCertificationAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin)
             certification = self._certification(request, object_id)
             report = get_object_or_404(IssueReport, pk=report_id, certification=certification)
             note = request.POST.get(f"note-{report.pk}", "")
-            run = lambda: jury.issue_report_resolve(report=report, note=note, by=request.user)  # noqa: E731
+            run = lambda: jury.issue_report_resolve(report=report, note=note, by=staff_user(request))  # noqa: E731
             return self._run(request, run, str(_("Le signalement est résolu.")), self._back(certification))
 
         prefix = "finalisation_jurycertification"

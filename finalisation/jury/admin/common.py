@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from pixcertif.accounts.models import User
 from pixcertif.core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -26,6 +27,11 @@ from sessions_app.models.session import IN_JURY_HANDS_STATUSES
 
 def is_staff_member(request: HttpRequest) -> bool:
     return bool(request.user.is_active and request.user.is_staff)
+
+
+def staff_user(request: HttpRequest) -> User:
+    """Who acts on a jury page: the admin site lets only active staff accounts in (`is_staff_member`)."""
+    return cast(User, request.user)
 
 
 def unresolved_reports(session_ref: str) -> Subquery:
@@ -60,7 +66,7 @@ def run_on_each(
     count = 0
     for obj in queryset.order_by("pk"):
         try:
-            service(**{argument: obj}, by=request.user)
+            service(**{argument: obj}, by=staff_user(request))
             count += 1
         except DomainError as error:
             model_admin.message_user(request, error.message, messages.ERROR)

@@ -11,7 +11,7 @@ a service of `finalisation.jury.services`: nothing here writes to the database b
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -32,6 +32,7 @@ from finalisation.jury.admin.common import (
     StaffOnlyMixin,
     action_button,
     run_on_each,
+    staff_user,
     unresolved_reports,
 )
 from finalisation.models import JurySession
@@ -41,7 +42,19 @@ from pixcertif.core import chain
 from sessions_app.models import Candidate, Session, SessionStatus
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+    from pixcertif.accounts.models import User
+
+
+class _ReportCounts(TypedDict):  # what CandidateResultInline.get_queryset annotates
+    reports_total: int
+    reports_open: int
+
+
+class _SessionCounts(TypedDict):  # what JurySessionAdmin.get_queryset annotates
+    certifications: int
+    unresolved_reports: int
 
 
 class CandidateResultInline(StaffOnlyMixin, admin.TabularInline):
@@ -51,8 +64,15 @@ class CandidateResultInline(StaffOnlyMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-    fields = ["name", "certification_link", "test_state", "jury_status", "rate", "pix_score", "reports"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "name",
+        "certification_link",
+        "test_state",
+        "jury_status",
+        "rate",
+        "pix_score",
+        "reports",
+    )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -101,7 +121,7 @@ class CandidateResultInline(StaffOnlyMixin, admin.TabularInline):
         return "—" if score is None else str(score)
 
     @admin.display(description=_("signalements (non résolus)"))
-    def reports(self, obj: Candidate) -> str:
+    def reports(self, obj: WithAnnotations[Candidate, _ReportCounts]) -> str:
         return f"{obj.reports_total} ({obj.reports_open})"
 
 
@@ -113,8 +133,7 @@ class AttachmentInline(StaffOnlyMixin, admin.TabularInline):
     verbose_name_plural = _("pièces jointes de finalisation")
     extra = 0
     can_delete = False
-    fields = ["kind", "download", "size_display", "uploaded"]
-    readonly_fields = fields
+    fields = readonly_fields = ("kind", "download", "size_display", "uploaded")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -136,7 +155,7 @@ class AttachmentInline(StaffOnlyMixin, admin.TabularInline):
         return timezone.localtime(obj.uploaded_at).strftime("%d/%m/%Y %H:%M")
 
 
-def _publish_and_prepare(*, session: Session, by: Any) -> Session:
+def _publish_and_prepare(*, session: Session, by: User) -> Session:
     """Publish the session, then render its school pupils' certificate pages ahead of the class
     downloads (`prepare_published_certificates`: 30 pupils, about 1.5 s)."""
     published = jury.session_publish(session=session, by=by)
@@ -230,11 +249,11 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
         return obj.center.name
 
     @admin.display(description=_("certifications"), ordering="certifications")
-    def certification_count(self, obj: JurySession) -> int:
+    def certification_count(self, obj: WithAnnotations[JurySession, _SessionCounts]) -> int:
         return obj.certifications
 
     @admin.display(description=_("signalements non résolus"), ordering="unresolved_reports")
-    def unresolved_count(self, obj: JurySession) -> int:
+    def unresolved_count(self, obj: WithAnnotations[JurySession, _SessionCounts]) -> int:
         return obj.unresolved_reports
 
     @admin.display(description=_("commentaire du centre"), boolean=True)
@@ -315,7 +334,7 @@ class JurySessionAdmin(StaffOnlyMixin, JuryActionsMixin, admin.ModelAdmin):
                 if session is None:
                     raise Http404
                 back = reverse("admin:finalisation_jurysession_change", args=[session.pk])
-                return self._run(request, lambda: service(session=session, by=request.user), success, back)
+                return self._run(request, lambda: service(session=session, by=staff_user(request)), success, back)
 
             return self._view(view)
 
