@@ -40,6 +40,21 @@ VALUES = (
     "state_label",
 )
 LINKS = ("presence", "resume", "end", "incident", "alert")
+# What the template tests (or counts with a plural): the frame's key, given to it as they are.
+FACTS = (
+    "state",
+    "authorized_to_start",
+    "authorisation_expired",
+    "deadline_passed",
+    "needs_adjustment",
+    "last_answer_minutes",
+    "reports",
+    "is_started",
+    "is_in_progress",
+    "is_present",
+    "resume_authorized",
+    "has_alert",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,41 +69,16 @@ class RowLinks:
 
 
 def _shape(row: CandidateRow) -> tuple:
-    """What the template branches on (or counts: the plurals), besides the list's own flags."""
-    return (
-        row.state,
-        row.authorized_to_start,
-        row.authorisation_expired,
-        row.deadline_passed,
-        row.needs_adjustment,
-        row.has_alert,
-        row.inactive_minutes is None,
-        bool(row.extra_time_percentage),
-        row.last_answer_minutes,
-        row.reports,
-    )
+    """What the template branches on, besides the list's own flags: the facts, and whether the two
+    values it also tests for being set are."""
+    facts = tuple(getattr(row, name) for name in FACTS)
+    return (*facts, row.inactive_minutes is None, bool(row.extra_time_percentage))
 
 
 def _stand_in(row: CandidateRow) -> SimpleNamespace:
     """A row with the real facts and a hole for each value (the properties computed as the row's)."""
     values: dict[str, Any] = {name: hole(name) for name in VALUES}
-    facts = {
-        name: getattr(row, name)
-        for name in (
-            "state",
-            "authorized_to_start",
-            "authorisation_expired",
-            "deadline_passed",
-            "needs_adjustment",
-            "last_answer_minutes",
-            "reports",
-            "is_started",
-            "is_in_progress",
-            "is_present",
-            "resume_authorized",
-            "has_alert",
-        )
-    }
+    facts = {name: getattr(row, name) for name in FACTS}
     # Printed, and tested for being set: the hole only when set (the shape says which).
     if row.inactive_minutes is None:
         values["inactive_minutes"] = None

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from invigilation.models import InvigilatorAccess
+from pixcertif.core.rows import aware
 from sessions_app import clock
 from sessions_app.live_alerts import pupil_label
 from sessions_app.models import (
@@ -94,10 +94,10 @@ def list_stamp(user, session_id: int) -> ListStamp | None:
         return None
     changed_at, status, rows, alerts, newest_alert = row
     return ListStamp(
-        changed_at=_aware_or_none(changed_at),
+        changed_at=aware(changed_at),
         status=status,
-        rows=_aware_or_none(rows),
-        alerts=f"{int(alerts or 0)}.{_micro(_aware_or_none(newest_alert))}",
+        rows=aware(rows),
+        alerts=f"{int(alerts or 0)}.{_micro(aware(newest_alert))}",
     )
 
 
@@ -236,9 +236,9 @@ def _rows(values, alerts: dict, reports: dict, now: datetime) -> tuple[list[Cand
     rows = []
     for row in values:
         pk, last_name, first_name, birth_date, extra, authorized, state, started_at = row[:8]
-        authorized_at, session_started_at, last_answer = (_aware_or_none(v) for v in row[8:11])
-        adjustment, changed_at = row[11], _aware_or_none(row[12])
-        started_at = _aware_or_none(started_at)
+        authorized_at, session_started_at, last_answer = (aware(v) for v in row[8:11])
+        adjustment, changed_at = row[11], aware(row[12])
+        started_at = aware(started_at)
         started = end = ""
         live: dict = {}
         if authorized:
@@ -393,13 +393,3 @@ def changed_rows(
         reports=reports,
         valid_until=min(changes) if changes else None,
     )
-
-
-def _aware_or_none(value):
-    if value is None:
-        return None
-    if isinstance(value, str):  # SQLite through an annotation
-        value = parse_datetime(value)
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=UTC)
-    return value

@@ -268,23 +268,12 @@ def _row_links(session_id: int, query: str) -> Callable[[CandidateRow], RowLinks
     )
 
 
-@dataclass(frozen=True, slots=True)
-class RowItem:
-    row: CandidateRow
-    links: RowLinks
-    html: SafeString  # the row's markup (invigilation.rows: from its frame)
-
-
-def _row_items(
+def _rows_html(
     rows: list[CandidateRow], session_id: int, query: str, *, csrf_token: str, finalized: bool, oob: bool
-) -> list[RowItem]:
-    links_of = _row_links(session_id, query)
-    items = []
-    for row in rows:
-        links = links_of(row)
-        html = row_html(row, links, csrf_token=csrf_token, query=query, finalized=finalized, oob=oob)
-        items.append(RowItem(row, links, html))
-    return items
+) -> list[SafeString]:
+    """Each row's markup (`invigilation.rows`: from its frame)."""
+    links = _row_links(session_id, query)
+    return [row_html(row, links(row), csrf_token=csrf_token, query=query, finalized=finalized, oob=oob) for row in rows]
 
 
 def _rows_context(
@@ -292,7 +281,7 @@ def _rows_context(
 ) -> dict:
     csrf_token, finalized = get_token(request), session.is_locked_for_center
     return {
-        "rows": _row_items(rows, session.pk, query, csrf_token=csrf_token, finalized=finalized, oob=oob),
+        "rows": _rows_html(rows, session.pk, query, csrf_token=csrf_token, finalized=finalized, oob=oob),
         "csrf_token": csrf_token,
         "finalized": finalized,
         "query": query,

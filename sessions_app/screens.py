@@ -23,7 +23,7 @@ from django.utils import translation
 
 from pixcertif.core.frames import clear, frame, hole
 
-__all__ = ["QUESTION_HOLES", "clear", "hole", "render_question", "test_url"]
+__all__ = ["QUESTION_HOLES", "clear", "hole", "render_question", "url_of"]
 
 _SENTINEL = 918273645  # a test's id that reverse() accepts, replaced by each test's own
 
@@ -35,7 +35,7 @@ def _url_format(name: str) -> str:
 _URL_FORMATS: dict[str, str] = {}
 
 
-def test_url(name: str, certification_id: int) -> str:
+def url_of(name: str, certification_id: int) -> str:
     """reverse(`name`, args=[certification_id]) for the test's own addresses, without reverse()'s cost."""
     pattern = _URL_FORMATS.get(name)
     if pattern is None:

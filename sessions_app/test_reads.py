@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import connection
 
-from pixcertif.core.rows import Columns, columns, quote, table
+from pixcertif.core.rows import Columns, aware, columns, quote, table
 from sessions_app import challenge_content
 from sessions_app.models import (
     Candidate,
@@ -99,7 +99,7 @@ def _question(row, certification: Certification) -> CertificationChallenge | Non
         return None
     instance = question.instance(values)
     assert isinstance(instance, CertificationChallenge)
-    instance.challenge_version = _version(row[start + len(question)])
+    instance.challenge_version = aware(row[start + len(question)])
     instance.certification = certification
     return instance
 
@@ -110,11 +110,6 @@ def with_content(questions: Iterable[CertificationChallenge]) -> None:
     content = challenge_content.get_many((q.challenge_id, q.challenge_version) for q in questions)
     for question in questions:
         question.challenge = content[question.challenge_id]
-
-
-def _version(value):
-    """The challenge's `updated_at` as the field reads it (SQLite returns it naive)."""
-    return _datetime(value)
 
 
 def for_page(certification_id: int, user_id: int) -> Certification | None:
@@ -178,12 +173,4 @@ def for_heartbeat(certification_id: int, user_id: int) -> tuple[str, Any, Any, i
     if row is None:
         return None
     state, last_seen_at, last_answered_at, open_alert_id, session_status = row
-    return state, _datetime(last_seen_at), _datetime(last_answered_at), open_alert_id, session_status
-
-
-def _datetime(value: Any) -> Any:
-    """A datetime column as the field reads it (SQLite returns it naive)."""
-    field = Certification._meta.get_field("last_seen_at")
-    for converter in connection.ops.get_db_converters(field.get_col("c")):
-        value = converter(value, field, connection)
-    return value
+    return state, aware(last_seen_at), aware(last_answered_at), open_alert_id, session_status

@@ -75,6 +75,23 @@ def columns(model: type[Model], alias: str) -> Columns:
     return _columns(model, alias, connection.vendor)
 
 
+def aware(value: Any) -> Any:
+    """A datetime read by hand (a column, or a MAX() over one) as a DateTimeField reads it: aware, in
+    UTC (SQLite returns naive datetimes, or text for a computed column); None stays None."""
+    if value is None:
+        return None
+    for converter in _datetime_converters(connection.vendor):
+        value = converter(value, None, connection)
+    return value
+
+
+@cache
+def _datetime_converters(vendor: str) -> tuple[Callable, ...]:
+    from django.db.models import DateTimeField, Value
+
+    return tuple(connection.ops.get_db_converters(Value(None, output_field=DateTimeField())))
+
+
 def update(instance: Model, fields: Iterable[str]) -> None:
     """`instance.save(update_fields=fields)` in one plain UPDATE (no signals: the hot path has none)."""
     model = type(instance)

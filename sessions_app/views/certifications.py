@@ -227,7 +227,7 @@ def on_login_back_to_the_test(view):
 
 
 def _test_url(certification_id: int) -> str:
-    return reverse("certifications:test", args=[certification_id])
+    return screens.url_of("certifications:test", certification_id)
 
 
 def _go(request: HtmxRequest, url: str) -> HttpResponse:
@@ -321,9 +321,9 @@ def _question_screen(
         "total": certification.challenge_count,
         "answered": question.index,
         "index": question.index,
-        "answer_url": screens.test_url("certifications:answer", certification.pk),
-        "report_url": screens.test_url("certifications:report", certification.pk),
-        "heartbeat_url": screens.test_url("certifications:heartbeat", certification.pk),
+        "answer_url": screens.url_of("certifications:answer", certification.pk),
+        "report_url": screens.url_of("certifications:report", certification.pk),
+        "heartbeat_url": screens.url_of("certifications:heartbeat", certification.pk),
         "live_token": presence.page_token(certification.state, None),
     }
 

@@ -161,4 +161,4 @@ def test_test_urls_are_reverses():
     from django.urls import reverse
 
     for name in ("certifications:answer", "certifications:report", "certifications:heartbeat", "certifications:test"):
-        assert screens.test_url(name, 4321) == reverse(name, args=[4321])
+        assert screens.url_of(name, 4321) == reverse(name, args=[4321])
