@@ -143,6 +143,15 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
     if (xhr.status === 304) { event.detail.shouldSwap = false; return; }
+    // A poll answered after an action replaced the list (a tick, a resume…): the list it was
+    // asked for is gone and its copy is older than the action's. Its rows and counters (swapped
+    // out of band, by id) would put the old state back, and the next poll would answer 304 on it.
+    var requestConfig = event.detail.requestConfig;
+    if (requestConfig && requestConfig.verb === "get" && event.detail.elt !== listElement() &&
+        event.detail.elt && event.detail.elt.id === "candidate-list") {
+      event.detail.shouldSwap = false;
+      return;
+    }
     if (xhr.getResponseHeader("ETag") && event.detail.target === listElement()) {
       // A dialog or a menu opened while the request was on its way: keep the list as it is.
       if (event.detail.requestConfig.verb === "get" && !window.pixInvigilationCanRefresh()) {
