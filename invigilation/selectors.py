@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from types import SimpleNamespace
 
 from django.db import connection
@@ -11,7 +12,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from invigilation.models import InvigilatorAccess
-from pixcertif.core.rows import aware
+from pixcertif.accounts.models import User
+from pixcertif.core.rows import aware, columns
 from sessions_app import clock
 from sessions_app.live_alerts import pupil_label
 from sessions_app.models import (
@@ -44,35 +46,41 @@ class ListStamp:
     status: str
     rows: datetime | None  # the newest row stamp: max of Candidate.changed_at and Certification.last_answered_at
     alerts: str  # the set of live alerts: "count.newest created_at / handled_at" (the alert rows come first)
+    user: User  # the account row: the poll's login is checked on it (`pixcertif.accounts.session_login`)
 
 
 _STAMP_SQL = """
-SELECT s.changed_at, s.status,
+SELECT {account}, s.changed_at, s.status,
   MAX({greatest}(c.changed_at, COALESCE(ce.last_answered_at, c.changed_at))),
   SUM((SELECT COUNT(*) FROM {alert} la WHERE la.certification_id = ce.id)),
   MAX((SELECT MAX(COALESCE(la.handled_at, la.created_at)) FROM {alert} la WHERE la.certification_id = ce.id))
 FROM {session} s JOIN {access} a ON a.session_id = s.id AND a.user_id = %s
+JOIN {user} u ON u.id = a.user_id
 LEFT JOIN {candidate} c ON c.session_id = s.id
 LEFT JOIN {certification} ce ON ce.candidate_id = c.id
 WHERE s.id = %s
-GROUP BY s.id, s.changed_at, s.status
+GROUP BY s.id, s.changed_at, s.status, u.id
 """
 
 
-def _stamp_sql() -> str:
+@cache
+def _stamp_sql(vendor: str) -> str:
     return _STAMP_SQL.format(
         # The greater of two values: GREATEST on PostgreSQL, the two-argument scalar max() on SQLite.
-        greatest="MAX" if connection.vendor == "sqlite" else "GREATEST",
+        greatest="MAX" if vendor == "sqlite" else "GREATEST",
         session=Session._meta.db_table,
         access=InvigilatorAccess._meta.db_table,
         candidate=Candidate._meta.db_table,
         certification=Certification._meta.db_table,
         alert=LiveAlert._meta.db_table,
+        user=User._meta.db_table,
+        account=columns(User, "u").sql,
     )
 
 
-def list_stamp(user, session_id: int) -> ListStamp | None:
-    """The live list's version if `user` entered the session's password, else None, in one query:
+def list_stamp(user_id: int | None, session_id: int) -> ListStamp | None:
+    """The live list's version if the account `user_id` entered the session's password, else None, in
+    one query, with the account's row (`ListStamp.user`):
     the session's own stamp and status (with the access check), the newest row stamp (the greater
     of `Candidate.changed_at` and `Certification.last_answered_at` over the session's candidates)
     and the live alerts' stamp (their number and the newest `created_at` / `handled_at`; a handled
@@ -85,19 +93,23 @@ def list_stamp(user, session_id: int) -> ListStamp | None:
     0.43 ms measured in process on the benchmark machine, when a whole bare request costs 2.5–5 ms;
     bench/invigilator.py). Each part walks an index (candidate.session_id,
     certification.candidate_id, livealert.certification_id)."""
-    if not user.is_authenticated or not 0 < session_id <= MAX_ID:  # a URL may hold any number
+    if user_id is None or not 0 < session_id <= MAX_ID:  # a URL may hold any number
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql(), [user.pk, session_id])
+        cursor.execute(_stamp_sql(connection.vendor), [user_id, session_id])
         row = cursor.fetchone()
     if row is None:
         return None
-    changed_at, status, rows, alerts, newest_alert = row
+    account = columns(User, "u")
+    user = account.instance(row[: len(account)])
+    assert isinstance(user, User)
+    changed_at, status, rows, alerts, newest_alert = row[len(account) :]
     return ListStamp(
         changed_at=aware(changed_at),
         status=status,
         rows=aware(rows),
         alerts=f"{int(alerts or 0)}.{_micro(aware(newest_alert))}",
+        user=user,
     )
 
 

@@ -63,7 +63,8 @@ from invigilation.rows import RowLinks, row_html
 from invigilation.selectors import CandidateRow, ListStamp
 from invigilation.services import invigilator_access_grant, invigilator_access_refused
 from pixcertif import downloads
-from pixcertif.accounts import throttle
+from pixcertif.accounts import session_login, throttle
+from pixcertif.accounts.session_login import login_in_query
 from pixcertif.accounts.tenancy import AuthenticatedRequest, HtmxRequest, current_center
 from pixcertif.core.errors import DomainError
 from sessions_app import documents
@@ -207,7 +208,7 @@ def _copies(header: str) -> list[_Copy]:
 @login_required
 @require_GET
 def session_page(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
-    stamp = selectors.list_stamp(request.user, session_id)  # before the rows: see the module docstring
+    stamp = selectors.list_stamp(request.user.pk, session_id)  # before the rows: see the module docstring
     session = selectors.watched_session(request.user, session_id) if stamp is not None else None
     if session is None or stamp is None:
         return _to_entry(request, session_id)
@@ -218,13 +219,21 @@ def session_page(request: AuthenticatedRequest, session_id: int) -> HttpResponse
 
 @require_GET
 @gzip_page
+@login_in_query
 def candidate_list(request: HtmxRequest, session_id: int) -> HttpResponse:
     """The live list (htmx polls it every 5 s): 304 when the browser's copy is current, decided
-    from one query before anything is rendered; the changed rows alone (out of band) when the
-    page's copy is of the same version; else the whole list. See the module docstring."""
-    stamp = selectors.list_stamp(request.user, session_id)
-    if stamp is None:
+    from one query before anything is rendered (the login checked on the account row it reads:
+    `session_login`); the changed rows alone (out of band) when the page's copy is of the same
+    version; else the whole list. See the module docstring."""
+    login = session_login.claim(request)
+    stamp = selectors.list_stamp(login.pk, session_id) if login is not None else None
+    if login is None or stamp is None:
         return _to_entry(request, session_id)
+    user = session_login.accept(request, login, stamp.user)
+    if user is None:
+        return _to_entry(request, session_id)
+    if (gate := session_login.gate(request, user)) is not None:
+        return gate
     query = _search_query(request)
     version = _version(session_id, stamp, query)
     now = time.time()  # after the stamps were read: the instant a new copy is "as of"
@@ -373,7 +382,7 @@ def presence(request: AuthenticatedRequest, session_id: int, candidate_id: int) 
         template = _("La présence de %(name)s est confirmée.") if present else _("La présence de %(name)s est annulée.")
         feedback, is_error = template % {"name": _name(candidate)}, False
     if request.htmx:
-        stamp = selectors.list_stamp(request.user, session.pk)
+        stamp = selectors.list_stamp(request.user.pk, session.pk)
         if stamp is None:  # the access was just checked: only a session deleted meanwhile gets here
             return _to_entry(request, session_id)
         session.changed_at, session.status = stamp.changed_at, stamp.status

@@ -1,49 +1,40 @@
+"""The account's gates (`pixcertif.accounts.gates`) on every page.
+
+Both are checked once the address is resolved (`process_view`), so that the views reading their
+account row in their own query (`session_login.login_in_query`, the exam day's hot requests) apply
+them themselves on that row (`session_login.gate`) and `request.user` is not loaded for them.
+"""
+
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
 
-EXEMPT_PREFIXES = ("/cgu", "/deconnexion", "/static/", "/mentions-legales", "/accessibilite", "/admin/", "/i18n/")
+from pixcertif.accounts.gates import password_choice_redirect, terms_of_use_redirect
+from pixcertif.accounts.session_login import reads_login_in_query
 
 
-class TermsOfUseMiddleware:
+class _Gate:
+    check: Callable[[HttpRequest, object], HttpResponse | None]
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if reads_login_in_query(view_func):
+            return None  # the view applies the gates on the account row it reads
+        return type(self).check(request, getattr(request, "user", None))
+
+
+class TermsOfUseMiddleware(_Gate):
     """A logged-in account that has not accepted the terms of use sees them before anything else."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.cgu_accepted_at is None
-            and not request.path.startswith(EXEMPT_PREFIXES)
-        ):
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('accounts:cgu')}?{query}")
-        return self.get_response(request)
+    check = staticmethod(terms_of_use_redirect)
 
 
-PASSWORD_CHOICE_EXEMPT = ("/mot-de-passe/choisir", "/deconnexion", "/static/", "/i18n/", "/mentions-legales")
-
-
-class PasswordChoiceMiddleware:
+class PasswordChoiceMiddleware(_Gate):
     """An account opened with a one-time password (a pupil's sheet) chooses its own password first."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and getattr(user, "must_change_password", False)
-            and not request.path.startswith(PASSWORD_CHOICE_EXEMPT)
-        ):
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('accounts:choose_password')}?{query}")
-        return self.get_response(request)
+    check = staticmethod(password_choice_redirect)

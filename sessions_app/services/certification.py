@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pixcertif.accounts import session_login
 from pixcertif.accounts.models import Actor, User
 from pixcertif.core import rows
 from pixcertif.core.audit import audit_record, audit_records
@@ -463,7 +464,7 @@ TEST_LEFT = gettext_lazy(
 def certification_answer(
     *,
     certification: Certification | int,
-    user: User,
+    user: User | session_login.Pending,
     index: int,
     answer: str | AnswerReader = "",
     skip: bool = False,
@@ -479,6 +480,8 @@ def certification_answer(
     longer than 500 characters. `answer` is in its stored form (see `sessions_app.answers`), or a
     reader that turns the posted form into it for the question's challenge (raising `InvalidAnswer`).
     `check_presence`: refuse a page that was left (its heartbeat fell silent, `presence.has_left`).
+    `user`: the account, or a request's login (`session_login.Pending`), checked on the account row
+    of the locked read before anything is written (DomainError "login_refused" / "account_gate").
 
     What it costs: one locked read of the test with its candidate, its session, the open-alert flag
     and the question rows it needs (`test_reads.locked_for_answer`; the challenges' content cached in
@@ -498,6 +501,8 @@ def certification_answer(
         certification, questions = found
         if certification.user_id != user.pk or certification.candidate.user_id != user.pk:
             raise DomainError("not_your_certification", _("Ce test de certification n'est pas le vôtre."))
+        if isinstance(user, session_login.Pending):  # a request's login, checked on the row just read
+            user = user.checked(certification.user)
         test_reads.with_content(questions.values())
         replay = 0 <= index < certification.current_index
         shown_next = certification.current_index if replay else index + 1

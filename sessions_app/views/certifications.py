@@ -23,7 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from pixcertif.accounts import throttle
+from pixcertif.accounts import session_login, throttle
+from pixcertif.accounts.models import User
+from pixcertif.accounts.session_login import login_in_query
 from pixcertif.accounts.tenancy import AuthenticatedRequest, HtmxRequest
 from pixcertif.core.errors import DomainError
 from sessions_app import clock, presence, screens, test_reads
@@ -212,18 +214,49 @@ ALERT_OUTCOME_MESSAGES = {
 SEEN_ALERT_KEY = "live_alert_seen"
 
 
+class _Elsewhere(Exception):
+    """The request goes to another page first (the login, the terms of use…): `response`."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
 def on_login_back_to_the_test(view):
-    """`login_required` for the test's own addresses: back to the test's page after the login (the
-    answer's address takes POST only), and for htmx a full-page redirect (`HX-Redirect`) instead of
-    a login page swapped into the question card."""
+    """`login_required` for the test's own addresses, the login checked on the account row the
+    view's one query reads (`session_login`, through `_test_of` or the answer's locked read): back
+    to the test's page after the login (the answer's address takes POST only), and for htmx a
+    full-page redirect (`HX-Redirect`) instead of a login page swapped into the question card."""
 
     @wraps(view)
     def wrapper(request: HtmxRequest, certification_id: int, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated:
-            return view(request, certification_id, *args, **kwargs)
-        return _go(request, redirect_to_login(_test_url(certification_id)).url)
+        login = session_login.claim(request)
+        if login is None:
+            return _to_login(request, certification_id)
+        try:
+            return view(request, certification_id, login, *args, **kwargs)
+        except _Elsewhere as elsewhere:
+            return elsewhere.response
 
-    return wrapper
+    return login_in_query(wrapper)
+
+
+def _to_login(request: HtmxRequest, certification_id: int) -> HttpResponse:
+    return _go(request, redirect_to_login(_test_url(certification_id)).url)
+
+
+def _logged_in(request: HtmxRequest, login: session_login.Claim, row: User | None, certification_id: int) -> User:
+    """The request's account, checked on `row` (the test's account as the view's query read it);
+    else `_Elsewhere`: the login page, or what the account must do first."""
+    checked = getattr(request, "_cached_user", None)  # never `request.user`: that would load the account
+    if isinstance(checked, User) and checked.pk == login.pk:
+        user: User | None = checked
+    else:
+        user = session_login.accept(request, login, row)
+    if user is None:
+        raise _Elsewhere(_to_login(request, certification_id))
+    if (gate := session_login.gate(request, user)) is not None:
+        raise _Elsewhere(_go(request, gate.url))
+    return user
 
 
 def _test_url(certification_id: int) -> str:
@@ -237,12 +270,16 @@ def _go(request: HtmxRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def _test_of(request: AuthenticatedRequest, certification_id: int) -> Certification:
+def _test_of(request: HtmxRequest, login: session_login.Claim, certification_id: int) -> Certification:
     """The request's user's test with its candidate and session, its latest live alert (id and
-    state) and its current question: one query (`test_reads.for_page`)."""
-    certification = test_reads.for_page(certification_id, request.user.pk)
+    state) and its current question: one query (`test_reads.for_page`), which reads the account
+    row the login is checked on."""
+    certification = test_reads.for_page(certification_id, login.pk)
     if certification is None:
-        raise Http404
+        if request.user.is_authenticated:  # Django's own check: not this account's test
+            raise Http404
+        raise _Elsewhere(_to_login(request, certification_id))
+    _logged_in(request, login, certification.user, certification_id)
     return certification
 
 
@@ -377,21 +414,21 @@ def _current_screen(request: AuthenticatedRequest, certification: Certification)
 
 @on_login_back_to_the_test
 @require_http_methods(["GET"])
-def test(request: AuthenticatedRequest, certification_id: int) -> HttpResponse:
+def test(request: AuthenticatedRequest, certification_id: int, login: session_login.Claim) -> HttpResponse:
     """The current question, or the end screen once the test is over."""
-    return _current_screen(request, _test_of(request, certification_id))
+    return _current_screen(request, _test_of(request, login, certification_id))
 
 
 @on_login_back_to_the_test
 @require_POST
-def answer(request: AuthenticatedRequest, certification_id: int) -> HttpResponse:
+def answer(request: AuthenticatedRequest, certification_id: int, login: session_login.Claim) -> HttpResponse:
     """ "Valider" or "Je passe" for the question whose index is posted; then the next question: with
     htmx in the same response (the card swapped in place), without JavaScript by POST/redirect/GET.
 
     The service reads the test once, locked; the view reads nothing more (the next question comes
     with the answered one). Anything unusual (a refusal, the page left) shows what the page shows now."""
     if not started_here(request, certification_id):  # another browser, a new login (or not one's test: 404)
-        return _current_screen(request, _test_of(request, certification_id))
+        return _current_screen(request, _test_of(request, login, certification_id))
     try:
         index = int(request.POST.get("index", ""))
     except ValueError:
@@ -403,23 +440,37 @@ def answer(request: AuthenticatedRequest, certification_id: int) -> HttpResponse
             raise InvalidAnswer(form)
         return form.cleaned_data["answer"]
 
-    try:
-        done = certification_answer(
+    def record(user: User | session_login.Pending):
+        return certification_answer(
             certification=certification_id,
-            user=request.user,
+            user=user,
             index=index,
             answer=read,
             skip=request.POST.get("action") == "skip",
             check_presence=True,
         )
+
+    try:
+        try:
+            # The login is checked on the account row of the service's locked read, before anything is written.
+            done = record(session_login.Pending(request, login))
+        except DomainError as refused:
+            if refused.code != "login_refused":
+                raise
+            # The row did not verify as it stands: Django's own check, outside the transaction (or the login page).
+            done = record(_logged_in(request, login, None, certification_id))
     except InvalidAnswer as invalid:
         # The current question again, with the form's error under it.
         assert invalid.certification is not None and invalid.question is not None  # certification_answer adds them
         return _question_screen(request, invalid.certification, invalid.question, invalid.detail)
     except DomainError as error:
         if error.code == "not_your_certification":
+            if not request.user.is_authenticated:  # Django's own check: the login is over
+                return _to_login(request, certification_id)
             raise Http404 from error
-        certification = _test_of(request, certification_id)
+        if error.code == "account_gate":
+            _logged_in(request, login, None, certification_id)  # raises: what the account must do first
+        certification = _test_of(request, login, certification_id)
         if error.code == "test_left":  # the page fell silent: this browser must resume like any other
             forget_here(request, certification, silent_since=certification.last_seen_at)
             return _go(request, reverse("certifications:start", args=[certification.candidate_id]))
@@ -436,5 +487,5 @@ def answer(request: AuthenticatedRequest, certification_id: int) -> HttpResponse
     if certification.is_finished:
         return _end_screen(request, certification)
     if done.next_question is None or (done.replayed and certification.has_open_alert):
-        return _current_screen(request, _test_of(request, certification_id))
+        return _current_screen(request, _test_of(request, login, certification_id))
     return _question_screen(request, certification, done.next_question)

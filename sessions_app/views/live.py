@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pixcertif.accounts import session_login
+from pixcertif.accounts.session_login import login_in_query
 from pixcertif.accounts.tenancy import AuthenticatedRequest
 from pixcertif.core.errors import DomainError
 from sessions_app import presence, test_reads
@@ -37,15 +40,24 @@ class LiveAlertForm(forms.Form):
     index = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=32767)
 
 
-@login_required
 @require_POST
+@login_in_query
 def heartbeat(request: AuthenticatedRequest, certification_id: int) -> HttpResponse:
     """The test page is still open. Answers the page's token: when it is not the one the page was
-    drawn with, the page reloads. One read, and a write at most every HEARTBEAT_WRITE_EVERY."""
-    row = test_reads.for_heartbeat(certification_id, request.user.pk)
-    if row is None:
-        raise Http404
-    state, last_seen_at, last_answered_at, open_alert_id, session_status = row
+    drawn with, the page reloads. One read (with the account row the login is checked on:
+    `session_login`), and a write at most every HEARTBEAT_WRITE_EVERY."""
+    login = session_login.claim(request)
+    row = test_reads.for_heartbeat(certification_id, login.pk) if login is not None else None
+    if login is None or row is None:
+        if request.user.is_authenticated:  # Django's own check: not this account's test
+            raise Http404
+        return redirect_to_login(request.get_full_path())
+    account, state, last_seen_at, last_answered_at, open_alert_id, session_status = row
+    user = session_login.accept(request, login, account)
+    if user is None:
+        return redirect_to_login(request.get_full_path())
+    if (gate := session_login.gate(request, user)) is not None:
+        return gate
     token = presence.page_token(state, open_alert_id)
     if state == CertificationState.STARTED and session_status == "created":
         if not test_views.started_here(request, certification_id):
