@@ -12,8 +12,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from invigilation.models import InvigilatorAccess
+from pixcertif.accounts import session_login
 from pixcertif.accounts.models import User
-from pixcertif.core.rows import aware, columns
+from pixcertif.accounts.session_login import Claim, LoginSQL
+from pixcertif.core.rows import aware
 from sessions_app import clock
 from sessions_app.live_alerts import pupil_label
 from sessions_app.models import (
@@ -47,25 +49,28 @@ class ListStamp:
     rows: datetime | None  # the newest row stamp: max of Candidate.changed_at and Certification.last_answered_at
     alerts: str  # the set of live alerts: "count.newest created_at / handled_at" (the alert rows come first)
     user: User  # the account row: the poll's login is checked on it (`pixcertif.accounts.session_login`)
+    login_data: str | None  # the session row's data, when the query read it
 
 
 _STAMP_SQL = """
-SELECT {account}, s.changed_at, s.status,
+SELECT {login.columns}, s.changed_at, s.status,
   MAX({greatest}(c.changed_at, COALESCE(ce.last_answered_at, c.changed_at))),
   SUM((SELECT COUNT(*) FROM {alert} la WHERE la.certification_id = ce.id)),
   MAX((SELECT MAX(COALESCE(la.handled_at, la.created_at)) FROM {alert} la WHERE la.certification_id = ce.id))
-FROM {session} s JOIN {access} a ON a.session_id = s.id AND a.user_id = %s
-JOIN {user} u ON u.id = a.user_id
+FROM {login.start}
+JOIN {access} a ON a.user_id = u.id AND a.session_id = %s
+JOIN {session} s ON s.id = a.session_id
 LEFT JOIN {candidate} c ON c.session_id = s.id
 LEFT JOIN {certification} ce ON ce.candidate_id = c.id
-WHERE s.id = %s
-GROUP BY s.id, s.changed_at, s.status, u.id
+WHERE {login.where}
+GROUP BY s.id, s.changed_at, s.status, {login.group}
 """
 
 
 @cache
-def _stamp_sql(vendor: str) -> str:
+def _stamp_sql(login: LoginSQL, vendor: str) -> str:
     return _STAMP_SQL.format(
+        login=login,
         # The greater of two values: GREATEST on PostgreSQL, the two-argument scalar max() on SQLite.
         greatest="MAX" if vendor == "sqlite" else "GREATEST",
         session=Session._meta.db_table,
@@ -73,14 +78,13 @@ def _stamp_sql(vendor: str) -> str:
         candidate=Candidate._meta.db_table,
         certification=Certification._meta.db_table,
         alert=LiveAlert._meta.db_table,
-        user=User._meta.db_table,
-        account=columns(User, "u").sql,
     )
 
 
-def list_stamp(user_id: int | None, session_id: int) -> ListStamp | None:
-    """The live list's version if the account `user_id` entered the session's password, else None, in
-    one query, with the account's row (`ListStamp.user`):
+def list_stamp(login: Claim | None, session_id: int) -> ListStamp | None:
+    """The live list's version if the account `login` reads entered the session's password, else
+    None, in one query that reads the login too (`session_login`: the account row, `ListStamp.user`,
+    and the session row when the sessions are in the database, `ListStamp.login_data`):
     the session's own stamp and status (with the access check), the newest row stamp (the greater
     of `Candidate.changed_at` and `Certification.last_answered_at` over the session's candidates)
     and the live alerts' stamp (their number and the newest `created_at` / `handled_at`; a handled
@@ -93,23 +97,22 @@ def list_stamp(user_id: int | None, session_id: int) -> ListStamp | None:
     0.43 ms measured in process on the benchmark machine, when a whole bare request costs 2.5–5 ms;
     bench/invigilator.py). Each part walks an index (candidate.session_id,
     certification.candidate_id, livealert.certification_id)."""
-    if user_id is None or not 0 < session_id <= MAX_ID:  # a URL may hold any number
+    if login is None or not 0 < session_id <= MAX_ID:  # a URL may hold any number
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql(connection.vendor), [user_id, session_id])
-        row = cursor.fetchone()
-    if row is None:
+        cursor.execute(_stamp_sql(login.sql(), connection.vendor), [session_id, *login.params()])
+        found = cursor.fetchone()
+    if found is None:
         return None
-    account = columns(User, "u")
-    user = account.instance(row[: len(account)])
-    assert isinstance(user, User)
-    changed_at, status, rows, alerts, newest_alert = row[len(account) :]
+    user, data, row = session_login.read(found)
+    changed_at, status, rows, alerts, newest_alert = row
     return ListStamp(
         changed_at=aware(changed_at),
         status=status,
         rows=aware(rows),
         alerts=f"{int(alerts or 0)}.{_micro(aware(newest_alert))}",
         user=user,
+        login_data=data,
     )
 
 

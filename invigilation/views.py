@@ -145,6 +145,11 @@ def _to_entry(request: HtmxRequest, session_id: int) -> HttpResponse:
     return redirect(url)
 
 
+def _known(request: HttpRequest) -> session_login.Claim | None:
+    """The login of a request whose account is loaded (`request.user`), for `selectors.list_stamp`."""
+    return session_login.known(request.user) if request.user.is_authenticated else None
+
+
 def _session_page_url(session_id: int, query: str = "") -> str:
     url = reverse("invigilation:session", args=[session_id])
     return f"{url}?{urlencode({'q': query})}" if query else url
@@ -208,7 +213,7 @@ def _copies(header: str) -> list[_Copy]:
 @login_required
 @require_GET
 def session_page(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
-    stamp = selectors.list_stamp(request.user.pk, session_id)  # before the rows: see the module docstring
+    stamp = selectors.list_stamp(_known(request), session_id)  # before the rows: see the module docstring
     session = selectors.watched_session(request.user, session_id) if stamp is not None else None
     if session is None or stamp is None:
         return _to_entry(request, session_id)
@@ -226,10 +231,10 @@ def candidate_list(request: HtmxRequest, session_id: int) -> HttpResponse:
     `session_login`); the changed rows alone (out of band) when the page's copy is of the same
     version; else the whole list. See the module docstring."""
     login = session_login.claim(request)
-    stamp = selectors.list_stamp(login.pk, session_id) if login is not None else None
+    stamp = selectors.list_stamp(login, session_id) if login is not None else None
     if login is None or stamp is None:
         return _to_entry(request, session_id)
-    user = session_login.accept(request, login, stamp.user)
+    user = session_login.accept(request, login, stamp.user, stamp.login_data)
     if user is None:
         return _to_entry(request, session_id)
     if (gate := session_login.gate(request, user)) is not None:
@@ -382,7 +387,7 @@ def presence(request: AuthenticatedRequest, session_id: int, candidate_id: int) 
         template = _("La présence de %(name)s est confirmée.") if present else _("La présence de %(name)s est annulée.")
         feedback, is_error = template % {"name": _name(candidate)}, False
     if request.htmx:
-        stamp = selectors.list_stamp(request.user.pk, session.pk)
+        stamp = selectors.list_stamp(_known(request), session.pk)
         if stamp is None:  # the access was just checked: only a session deleted meanwhile gets here
             return _to_entry(request, session_id)
         session.changed_at, session.status = stamp.changed_at, stamp.status

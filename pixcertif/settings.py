@@ -115,7 +115,7 @@ AUTH_USER_MODEL = "accounts.User"
 # the database copy survives a Redis restart).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "pixcertif.accounts.login_sessions_cached"  # Django's cached_db (LoginSession rows)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -124,7 +124,7 @@ if REDIS_URL:
         }
     }
 else:
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "pixcertif.accounts.login_sessions"  # Django's db (LoginSession rows)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -24,7 +24,9 @@ from typing import Any
 
 from django.db import connection
 
+from pixcertif.accounts import session_login
 from pixcertif.accounts.models import User
+from pixcertif.accounts.session_login import Claim, LoginSQL
 from pixcertif.core.rows import Columns, aware, columns, quote, table
 from sessions_app import challenge_content
 from sessions_app.models import (
@@ -47,49 +49,46 @@ def _parts() -> tuple[Columns, Columns, Columns, Columns]:
     )
 
 
-def _account() -> Columns:
-    """The test's account: the request's login is checked on it (`pixcertif.accounts.session_login`),
-    so the request reads no account row of its own. Selected first."""
-    return columns(User, "u")
-
-
-def _from(question_join: str) -> str:
+def _from(login: LoginSQL, question_join: str, *, own_candidate: bool) -> str:
+    """From the login (`session_login`: the account `u`, with the session row when the sessions are
+    in the database) to the test `c.id = %s` of that account, its candidate (the account's own with
+    `own_candidate`), session and question rows."""
+    candidate_is_own = f" AND cd.{quote('user_id')} = u.{quote('id')}" if own_candidate else ""
     return f"""
-    FROM {table(Certification)} c
-    JOIN {table(User)} u ON u.{quote("id")} = c.{quote("user_id")}
-    JOIN {table(Candidate)} cd ON cd.{quote("id")} = c.{quote("candidate_id")}
+    FROM {login.start}
+    JOIN {table(Certification)} c ON c.{quote("user_id")} = u.{quote("id")} AND c.{quote("id")} = %s
+    JOIN {table(Candidate)} cd ON cd.{quote("id")} = c.{quote("candidate_id")}{candidate_is_own}
     JOIN {table(Session)} s ON s.{quote("id")} = cd.{quote("session_id")}
     LEFT JOIN {table(CertificationChallenge)} q ON q.{quote("certification_id")} = c.{quote("id")} AND {question_join}
-    LEFT JOIN {table(Challenge)} ch ON ch.{quote("id")} = q.{quote("challenge_id")}"""
+    LEFT JOIN {table(Challenge)} ch ON ch.{quote("id")} = q.{quote("challenge_id")}
+    WHERE {login.where}"""
 
 
 @cache
-def _test_page_sql(vendor: str) -> str:
+def _test_page_sql(login: LoginSQL, vendor: str) -> str:
     cert, candidate, session, question = _parts()
     alerts = f"""FROM {table(LiveAlert)} a WHERE a.{quote("certification_id")} = c.{quote("id")}
         ORDER BY a.{quote("created_at")} DESC, a.{quote("id")} DESC LIMIT 1"""
     current = "q.{} = c.{}".format(quote("index"), quote("current_index"))
-    return f"""SELECT {_account().sql}, {cert.sql}, {candidate.sql}, {session.sql}, {question.sql},
+    return f"""SELECT {login.columns}, {cert.sql}, {candidate.sql}, {session.sql}, {question.sql},
     ch.{quote("updated_at")}, (SELECT a.{quote("id")} {alerts}), (SELECT a.{quote("status")} {alerts})
-    {_from(current)}
-    WHERE c.{quote("id")} = %s AND c.{quote("user_id")} = %s AND cd.{quote("user_id")} = %s"""
+    {_from(login, current, own_candidate=True)}"""
 
 
 @cache
-def _locked_sql(vendor: str) -> str:
+def _locked_sql(login: LoginSQL, vendor: str) -> str:
     cert, candidate, session, question = _parts()
     open_alert = f"""EXISTS (SELECT 1 FROM {table(LiveAlert)} a
         WHERE a.{quote("certification_id")} = c.{quote("id")} AND a.{quote("status")} = %s)"""
     lock = " FOR UPDATE OF c" if vendor == "postgresql" else ""  # SQLite: the writer's lock (BEGIN IMMEDIATE)
     index = quote("index")
-    return f"""SELECT {_account().sql}, {cert.sql}, {candidate.sql}, {session.sql}, {question.sql},
+    return f"""SELECT {login.columns}, {cert.sql}, {candidate.sql}, {session.sql}, {question.sql},
     ch.{quote("updated_at")}, {open_alert}
-    {_from(f"q.{index} IN (%s, %s, c.{quote('current_index')})")}
-    WHERE c.{quote("id")} = %s{lock}"""
+    {_from(login, f"q.{index} IN (%s, %s, c.{quote('current_index')})", own_candidate=False)}{lock}"""
 
 
 def _certification(row) -> Certification:
-    """The test of `row` (its account's columns cut off, see `_split`)."""
+    """The test of `row` (its login's columns cut off: `session_login.read`)."""
     cert, candidate, session, _question = _parts()
     start = 0
     instances = []
@@ -117,14 +116,6 @@ def _question(row, certification: Certification) -> CertificationChallenge | Non
     return instance
 
 
-def _split(row) -> tuple[User, Any]:
-    """The account of `row` (selected first), and the rest of the row."""
-    account = _account()
-    user = account.instance(row[: len(account)])
-    assert isinstance(user, User)
-    return user, row[len(account) :]
-
-
 def with_content(questions: Iterable[CertificationChallenge]) -> None:
     """Give each question its challenge, from the process's cache (the missing ones in one query)."""
     questions = list(questions)
@@ -133,18 +124,20 @@ def with_content(questions: Iterable[CertificationChallenge]) -> None:
         question.challenge = content[question.challenge_id]
 
 
-def for_page(certification_id: int, user_id: int) -> Certification | None:
-    """The user's test with its `user` (the account row), its candidate and session,
-    `latest_alert_id` / `latest_alert_status`, and `current_question` (the question row at
-    `current_index` with its challenge, or None); None when it is not this user's test."""
+def for_page(certification_id: int, login: Claim) -> Certification | None:
+    """The test `certification_id` of the account `login` reads, with its `user` (the account row)
+    and `login_data` (the session row's data, when read: see `session_login`), its candidate and
+    session, `latest_alert_id` / `latest_alert_status`, and `current_question` (the question row at
+    `current_index` with its challenge, or None); None when the login does not read (no such
+    session) or it is not this account's test."""
     with connection.cursor() as cursor:
-        cursor.execute(_test_page_sql(connection.vendor), [certification_id, user_id, user_id])
+        cursor.execute(_test_page_sql(login.sql(), connection.vendor), [certification_id, *login.params()])
         found = cursor.fetchone()
     if found is None:
         return None
-    user, row = _split(found)
+    user, data, row = session_login.read(found)
     certification = _certification(row)
-    certification.user = user
+    certification.user, certification.login_data = user, data
     certification.current_question = question = _question(row, certification)
     if question is not None:
         with_content([question])
@@ -155,21 +148,22 @@ def for_page(certification_id: int, user_id: int) -> Certification | None:
 Questions = dict[int, CertificationChallenge]
 
 
-def locked_for_answer(certification_id: int, index: int) -> tuple[Certification, Questions] | None:
-    """The test (locked until the transaction ends) with its `user` (the account row, not locked), its
-    candidate, session and `has_open_alert`, and its question rows at `index`, `index + 1` and
+def locked_for_answer(certification_id: int, index: int, login: Claim) -> tuple[Certification, Questions] | None:
+    """The test `certification_id` of the account `login` reads (locked until the transaction ends)
+    with its `user` (the account row, not locked) and `login_data` (see `for_page`), its candidate,
+    session and `has_open_alert`, and its question rows at `index`, `index + 1` and
     `current_index`, by index, without their content yet (`with_content`, once the test is known to
-    be the caller's)."""
-    params: list[str | int] = [LiveAlertStatus.OPEN.value, index, index + 1, certification_id]
+    be the caller's); None when the login does not read or it is not this account's test."""
+    params = [LiveAlertStatus.OPEN.value, certification_id, index, index + 1, *login.params()]
     with connection.cursor() as cursor:
-        cursor.execute(_locked_sql(connection.vendor), params)
+        cursor.execute(_locked_sql(login.sql(), connection.vendor), params)
         found = cursor.fetchall()
     if not found:
         return None
-    user, _rest = _split(found[0])
-    rows = [row[len(_account()) :] for row in found]
+    user, data, _rest = session_login.read(found[0])
+    rows = [session_login.read(row)[2] for row in found]
     certification = _certification(rows[0])
-    certification.user = user
+    certification.user, certification.login_data = user, data
     certification.has_open_alert = bool(rows[0][-1])
     questions = {}
     for row in rows:
@@ -180,26 +174,30 @@ def locked_for_answer(certification_id: int, index: int) -> tuple[Certification,
 
 
 @cache
-def _heartbeat_sql(vendor: str) -> str:
+def _heartbeat_sql(login: LoginSQL, vendor: str) -> str:
     open_alert = f"""(SELECT a.{quote("id")} FROM {table(LiveAlert)} a
         WHERE a.{quote("certification_id")} = c.{quote("id")} AND a.{quote("status")} = %s LIMIT 1)"""
-    return f"""SELECT {_account().sql}, c.{quote("state")}, c.{quote("last_seen_at")}, c.{quote("last_answered_at")},
+    return f"""SELECT {login.columns}, c.{quote("state")}, c.{quote("last_seen_at")}, c.{quote("last_answered_at")},
     {open_alert}, s.{quote("status")}
-    FROM {table(Certification)} c
-    JOIN {table(User)} u ON u.{quote("id")} = c.{quote("user_id")}
+    FROM {login.start}
+    JOIN {table(Certification)} c ON c.{quote("user_id")} = u.{quote("id")} AND c.{quote("id")} = %s
     JOIN {table(Candidate)} cd ON cd.{quote("id")} = c.{quote("candidate_id")}
     JOIN {table(Session)} s ON s.{quote("id")} = cd.{quote("session_id")}
-    WHERE c.{quote("id")} = %s AND c.{quote("user_id")} = %s"""
+    WHERE {login.where}"""
 
 
-def for_heartbeat(certification_id: int, user_id: int) -> tuple[User, str, Any, Any, int | None, str] | None:
-    """(account row, state, last_seen_at, last_answered_at, open alert id, session status) of the
-    user's test, or None: the heartbeat's one read (every open test page, every 40 s at most)."""
+def for_heartbeat(
+    certification_id: int, login: Claim
+) -> tuple[User, str | None, str, Any, Any, int | None, str] | None:
+    """(account row, session data or None, state, last_seen_at, last_answered_at, open alert id,
+    session status) of the test `certification_id` of the account `login` reads, or None: the
+    heartbeat's one read (every open test page, every 40 s at most)."""
+    params = [LiveAlertStatus.OPEN.value, certification_id, *login.params()]
     with connection.cursor() as cursor:
-        cursor.execute(_heartbeat_sql(connection.vendor), [LiveAlertStatus.OPEN.value, certification_id, user_id])
+        cursor.execute(_heartbeat_sql(login.sql(), connection.vendor), params)
         found = cursor.fetchone()
     if found is None:
         return None
-    user, row = _split(found)
+    user, data, row = session_login.read(found)
     state, last_seen_at, last_answered_at, open_alert_id, session_status = row
-    return user, state, aware(last_seen_at), aware(last_answered_at), open_alert_id, session_status
+    return user, data, state, aware(last_seen_at), aware(last_answered_at), open_alert_id, session_status

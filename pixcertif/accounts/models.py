@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -237,6 +238,20 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key} {self.at:%d/%m/%Y %H:%M}"
+
+
+class LoginSession(AbstractBaseSession):
+    """A login session (Django's session row) with the account it is logged in to, in a column of
+    its own: the exam day's hot requests read their session, their account and what they show in
+    one query (`pixcertif.accounts.session_login`), and deleting an account deletes its sessions.
+    The engines are `pixcertif.accounts.login_sessions` (the database) and
+    `pixcertif.accounts.login_sessions_cached` (Redis in front of the database)."""
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("session de connexion")
+        verbose_name_plural = _("sessions de connexion")
 
 
 # Who acts, as every service of the apps takes it (`by=request.user` behind `center_required` or

@@ -127,6 +127,7 @@ class Certification(models.Model):
     latest_alert_id: int | None
     latest_alert_status: str | None
     has_open_alert: bool
+    login_data: str | None  # the login session's data, when the hot read read the session row
 
     class Meta:
         verbose_name = _("certification")

@@ -495,14 +495,19 @@ def certification_answer(
     with transaction.atomic():
         # One query: the test locked, its candidate and session, the open-alert flag, and the question
         # rows at `index`, `index + 1` and `current_index` (a forged index reads none of its own).
-        found = test_reads.locked_for_answer(certification_id, index if 0 <= index < MAX_QUESTIONS else -1)
-        if found is None:
+        if isinstance(user, session_login.Pending):
+            pending, login = user, user.login
+        else:
+            pending, login = None, session_login.known(user)
+        found = test_reads.locked_for_answer(certification_id, index if 0 <= index < MAX_QUESTIONS else -1, login)
+        if found is None:  # not this account's test (or, for a request's login, no such login)
             raise DomainError("not_your_certification", _("Ce test de certification n'est pas le vôtre."))
         certification, questions = found
+        if pending is not None:  # a request's login, checked on the rows just read
+            user = pending.checked(certification.user, certification.login_data)
+        assert isinstance(user, User)
         if certification.user_id != user.pk or certification.candidate.user_id != user.pk:
             raise DomainError("not_your_certification", _("Ce test de certification n'est pas le vôtre."))
-        if isinstance(user, session_login.Pending):  # a request's login, checked on the row just read
-            user = user.checked(certification.user)
         test_reads.with_content(questions.values())
         replay = 0 <= index < certification.current_index
         shown_next = certification.current_index if replay else index + 1

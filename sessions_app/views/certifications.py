@@ -244,14 +244,17 @@ def _to_login(request: HtmxRequest, certification_id: int) -> HttpResponse:
     return _go(request, redirect_to_login(_test_url(certification_id)).url)
 
 
-def _logged_in(request: HtmxRequest, login: session_login.Claim, row: User | None, certification_id: int) -> User:
-    """The request's account, checked on `row` (the test's account as the view's query read it);
-    else `_Elsewhere`: the login page, or what the account must do first."""
+def _logged_in(
+    request: HtmxRequest, login: session_login.Claim, row: User | None, data: str | None, certification_id: int
+) -> User:
+    """The request's account, checked on `row` and `data` (the test's account and the session's
+    data as the view's query read them); else `_Elsewhere`: the login page, or what the account
+    must do first."""
     checked = getattr(request, "_cached_user", None)  # never `request.user`: that would load the account
-    if isinstance(checked, User) and checked.pk == login.pk:
+    if isinstance(checked, User):
         user: User | None = checked
     else:
-        user = session_login.accept(request, login, row)
+        user = session_login.accept(request, login, row, data)
     if user is None:
         raise _Elsewhere(_to_login(request, certification_id))
     if (gate := session_login.gate(request, user)) is not None:
@@ -272,14 +275,14 @@ def _go(request: HtmxRequest, url: str) -> HttpResponse:
 
 def _test_of(request: HtmxRequest, login: session_login.Claim, certification_id: int) -> Certification:
     """The request's user's test with its candidate and session, its latest live alert (id and
-    state) and its current question: one query (`test_reads.for_page`), which reads the account
-    row the login is checked on."""
-    certification = test_reads.for_page(certification_id, login.pk)
+    state) and its current question: one query (`test_reads.for_page`), which reads the login too
+    (the session row when the sessions are in the database, and the account row it is checked on)."""
+    certification = test_reads.for_page(certification_id, login)
     if certification is None:
         if request.user.is_authenticated:  # Django's own check: not this account's test
             raise Http404
         raise _Elsewhere(_to_login(request, certification_id))
-    _logged_in(request, login, certification.user, certification_id)
+    _logged_in(request, login, certification.user, certification.login_data, certification_id)
     return certification
 
 
@@ -427,8 +430,6 @@ def answer(request: AuthenticatedRequest, certification_id: int, login: session_
 
     The service reads the test once, locked; the view reads nothing more (the next question comes
     with the answered one). Anything unusual (a refusal, the page left) shows what the page shows now."""
-    if not started_here(request, certification_id):  # another browser, a new login (or not one's test: 404)
-        return _current_screen(request, _test_of(request, login, certification_id))
     try:
         index = int(request.POST.get("index", ""))
     except ValueError:
@@ -450,26 +451,35 @@ def answer(request: AuthenticatedRequest, certification_id: int, login: session_
             check_presence=True,
         )
 
+    def here() -> bool:  # the browser started (or resumed) the test: else another browser, a new login
+        return started_here(request, certification_id)
+
     try:
         try:
-            # The login is checked on the account row of the service's locked read, before anything is written.
-            done = record(session_login.Pending(request, login))
+            # The login (and `here`, from the session it reads) is checked on the service's locked
+            # read, before anything is written.
+            done = record(session_login.Pending(request, login, here))
         except DomainError as refused:
             if refused.code != "login_refused":
                 raise
             # The row did not verify as it stands: Django's own check, outside the transaction (or the login page).
-            done = record(_logged_in(request, login, None, certification_id))
+            user = _logged_in(request, login, None, None, certification_id)
+            if not here():
+                raise DomainError("not_here", "") from refused
+            done = record(user)
     except InvalidAnswer as invalid:
         # The current question again, with the form's error under it.
         assert invalid.certification is not None and invalid.question is not None  # certification_answer adds them
         return _question_screen(request, invalid.certification, invalid.question, invalid.detail)
     except DomainError as error:
+        if error.code == "not_here":
+            return _current_screen(request, _test_of(request, login, certification_id))
         if error.code == "not_your_certification":
             if not request.user.is_authenticated:  # Django's own check: the login is over
                 return _to_login(request, certification_id)
             raise Http404 from error
         if error.code == "account_gate":
-            _logged_in(request, login, None, certification_id)  # raises: what the account must do first
+            _logged_in(request, login, None, None, certification_id)  # raises: what the account must do first
         certification = _test_of(request, login, certification_id)
         if error.code == "test_left":  # the page fell silent: this browser must resume like any other
             forget_here(request, certification, silent_since=certification.last_seen_at)

@@ -47,13 +47,13 @@ def heartbeat(request: AuthenticatedRequest, certification_id: int) -> HttpRespo
     drawn with, the page reloads. One read (with the account row the login is checked on:
     `session_login`), and a write at most every HEARTBEAT_WRITE_EVERY."""
     login = session_login.claim(request)
-    row = test_reads.for_heartbeat(certification_id, login.pk) if login is not None else None
+    row = test_reads.for_heartbeat(certification_id, login) if login is not None else None
     if login is None or row is None:
         if request.user.is_authenticated:  # Django's own check: not this account's test
             raise Http404
         return redirect_to_login(request.get_full_path())
-    account, state, last_seen_at, last_answered_at, open_alert_id, session_status = row
-    user = session_login.accept(request, login, account)
+    account, data, state, last_seen_at, last_answered_at, open_alert_id, session_status = row
+    user = session_login.accept(request, login, account, data)
     if user is None:
         return redirect_to_login(request.get_full_path())
     if (gate := session_login.gate(request, user)) is not None:

@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.sessions.models import Session as LoginSession
 from django.test import override_settings
 from django.utils import timezone
 
 from invigilation.models import InvigilatorAccess
+from pixcertif.accounts.models import LoginSession
 from sessions_app.models import Certification
 from sessions_app.services.certification import candidate_set_presence
 from tests.factories import CandidateFactory, ProfileFactory, UserFactory, certifiable_levels, make_bank

@@ -22,18 +22,19 @@ def test_with_redis_a_logged_in_request_reads_no_session_row(client, db):
         response = client.get("/certifications")
     assert response.status_code == 200
     assert response.context["user"] == user
-    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert not [q for q in queries.captured_queries if "loginsession" in q["sql"]]
 
 
 @redis_only
 def test_with_redis_the_session_is_still_written_to_the_database(client, db):
-    from django.contrib.sessions.models import Session
+    from pixcertif.accounts.models import LoginSession
 
-    client.force_login(UserFactory())
-    assert Session.objects.filter(session_key=client.session.session_key).exists()
+    user = UserFactory()
+    client.force_login(user)
+    assert LoginSession.objects.filter(session_key=client.session.session_key, user=user).exists()
 
 
 def test_the_session_engine_follows_redis_url():
-    expected = "cached_db" if settings.REDIS_URL else "backends.db"
+    expected = "login_sessions_cached" if settings.REDIS_URL else "login_sessions"
     assert settings.SESSION_ENGINE.endswith(expected)
     assert ("RedisCache" in settings.CACHES["default"]["BACKEND"]) == bool(settings.REDIS_URL)

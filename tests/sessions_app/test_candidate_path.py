@@ -25,9 +25,9 @@ from tests.factories import CandidateFactory, ProfileFactory, UserFactory, certi
 
 HTMX = {"HX-Request": "true"}
 
-# The answer POST's queries, the login session's row aside (see `certification_answer`): the locked
-# read of the test with its account row (the login is checked on it) and the question rows it needs
-# (this one, the next), the answer's UPDATE, the test's UPDATE, then
+# The answer POST's queries, its login included (see `certification_answer`): the locked read of the
+# test with its login (the session row, in Redis or in this query, and the account row the login is
+# checked on) and the question rows it needs (this one, the next), the answer's UPDATE, the test's UPDATE, then
 # the audit row: on PostgreSQL its append lock, the last hash and the INSERT (SQLite serialises
 # writers: no lock). The transaction's own two statements (BEGIN, or BEGIN IMMEDIATE on SQLite, and
 # COMMIT). Nothing writes the session's or the candidate's row.
@@ -35,8 +35,8 @@ ANSWER_CORE = 3
 AUDIT_ROW = 3 if connection.vendor == "postgresql" else 2
 TRANSACTION = 2
 ANSWER_QUERIES = ANSWER_CORE + AUDIT_ROW + TRANSACTION
-# The question page, the login session's row aside: one query (the test with its account row, its
-# candidate, session, latest alert and current question row).
+# The question page, its login included: one query (the test with its login, its candidate,
+# session, latest alert and current question row).
 QUESTION_PAGE_QUERIES = 1
 
 
@@ -100,19 +100,17 @@ def answered(certification) -> list[str]:
 # ---------------------------------------------------------------- query counts
 
 
-def test_the_answer_post_costs_a_few_queries(client, counted, django_assert_num_queries, session_queries):
+def test_the_answer_post_costs_a_few_queries(client, counted, django_assert_num_queries):
     warm(counted)
-    with django_assert_num_queries(session_queries + ANSWER_QUERIES):
+    with django_assert_num_queries(ANSWER_QUERIES):
         response = post(client, counted, 0, answer="1")
     assert response.status_code == 302
     assert answered(counted)[:2] == ["ok", ""]
 
 
-def test_the_htmx_answer_returns_the_next_question_for_no_more(
-    client, counted, django_assert_num_queries, session_queries
-):
+def test_the_htmx_answer_returns_the_next_question_for_no_more(client, counted, django_assert_num_queries):
     warm(counted)
-    with django_assert_num_queries(session_queries + ANSWER_QUERIES) as captured:
+    with django_assert_num_queries(ANSWER_QUERIES) as captured:
         response = post(client, counted, 0, htmx=True, answer="1")
     assert response.status_code == 200
     assert "Question 2 / 15" in text(response)
@@ -129,13 +127,11 @@ def test_the_htmx_answer_returns_the_next_question_for_no_more(
     assert AuditEvent.objects.filter(action="certification.answered").count() == 1
 
 
-def test_the_last_answer_completes_the_test_for_the_same_cost(
-    client, counted, django_assert_num_queries, session_queries
-):
+def test_the_last_answer_completes_the_test_for_the_same_cost(client, counted, django_assert_num_queries):
     for index in range(14):
         post(client, counted, index, action="skip")
     warm(counted)
-    with django_assert_num_queries(session_queries + ANSWER_QUERIES):  # both audit rows in one INSERT
+    with django_assert_num_queries(ANSWER_QUERIES):  # both audit rows in one INSERT
         response = post(client, counted, 14, htmx=True, answer="1")
     assert "Vous avez répondu à toutes les questions" in text(response)
     counted.refresh_from_db()
@@ -147,14 +143,14 @@ def test_the_last_answer_completes_the_test_for_the_same_cost(
     assert chain.first_break(chain.rows_in_order(AuditEvent.objects.all()))[0] is None
 
 
-def test_a_cold_cache_costs_one_query_more(client, counted, django_assert_num_queries, session_queries):
-    with django_assert_num_queries(session_queries + ANSWER_QUERIES + 1):
+def test_a_cold_cache_costs_one_query_more(client, counted, django_assert_num_queries):
+    with django_assert_num_queries(ANSWER_QUERIES + 1):
         post(client, counted, 0, htmx=True, answer="1")
 
 
-def test_the_question_page_costs_a_bare_pages_queries(client, counted, django_assert_num_queries, session_queries):
+def test_the_question_page_costs_a_bare_pages_queries(client, counted, django_assert_num_queries):
     warm(counted)
-    with django_assert_num_queries(session_queries + QUESTION_PAGE_QUERIES) as captured:
+    with django_assert_num_queries(QUESTION_PAGE_QUERIES) as captured:
         response = client.get(url(counted))
     assert "Question 1 / 15" in text(response)
     sql = " ".join(query["sql"] for query in captured.captured_queries)
@@ -164,11 +160,9 @@ def test_the_question_page_costs_a_bare_pages_queries(client, counted, django_as
     assert sum('"accounts_user"' in query["sql"] for query in captured.captured_queries) == 1
 
 
-def test_the_question_page_reads_the_content_once_per_process(
-    client, counted, django_assert_num_queries, session_queries
-):
+def test_the_question_page_reads_the_content_once_per_process(client, counted, django_assert_num_queries):
     client.get(url(counted))  # reads the content of question 1
-    with django_assert_num_queries(session_queries + QUESTION_PAGE_QUERIES):
+    with django_assert_num_queries(QUESTION_PAGE_QUERIES):
         client.get(url(counted))
 
 

@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.utils import translation
 from django_htmx.middleware import HtmxDetails
 
+from pixcertif.accounts import session_login
 from pixcertif.core import frames
 from sessions_app import challenge_content, screens, test_reads
 from sessions_app.forms.certifications import AnswerForm
@@ -76,7 +77,7 @@ def _templates(user, certification_id: int, *, method: str = "get", htmx: bool =
     request.user, request.session = user, SessionStore()
     request._messages = default_storage(request)
     request.htmx = HtmxDetails(request)
-    certification = test_reads.for_page(certification_id, user.pk)
+    certification = test_reads.for_page(certification_id, session_login.known(user))
     question = certification.current_question
     response = _question_screen(request, certification, question, AnswerForm(challenge=question.challenge))
     return response.content.decode()
