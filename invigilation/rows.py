@@ -108,3 +108,36 @@ def row_html(
     values.update({f"link_{name}": getattr(links, name) for name in LINKS})
     values.update(csrf=csrf_token, query=query)
     return mark_safe(frame(key, build).fill(values))
+
+
+DELTA_TEMPLATE = "invigilation/_candidate_delta.html"
+COUNTS = ("present", "total", "in_progress", "finished", "open_alerts")
+
+
+class _Count(int):
+    """A count as the counters' template sees it: tested and pluralised by the value it stands for
+    (0, 1 or 2: every plural form of the list's languages), printed as its hole."""
+
+    name: str
+
+    def __new__(cls, value: int, name: str) -> _Count:
+        made = super().__new__(cls, value)
+        made.name = name
+        return made
+
+    def __str__(self) -> str:
+        return hole(self.name)
+
+
+def delta_html(rows: list[SafeString], listing: Any) -> SafeString:
+    """The delta's markup (`_candidate_delta.html`: the changed rows, then the counters), from its
+    frame: keyed by the language and the plural form of each count."""
+
+    def build() -> str:
+        counts = {name: _Count(min(getattr(listing, name), 2), name) for name in COUNTS}
+        return render_to_string(DELTA_TEMPLATE, {"rows": [hole("rows")], "listing": SimpleNamespace(**counts)})
+
+    key = ("live-delta", translation.get_language(), *(min(getattr(listing, name), 2) for name in COUNTS[2:]))
+    values: dict[str, Any] = {name: int(getattr(listing, name)) for name in COUNTS}
+    values["rows"] = mark_safe("".join(rows))
+    return mark_safe(frame(key, build).fill(values))

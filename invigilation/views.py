@@ -59,7 +59,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from invigilation import selectors
 from invigilation.forms import EntryForm
 from invigilation.models import has_invigilator_access
-from invigilation.rows import RowLinks, row_html
+from invigilation.rows import RowLinks, delta_html, row_html
 from invigilation.selectors import CandidateRow, ListStamp
 from invigilation.services import invigilator_access_grant, invigilator_access_refused
 from pixcertif import downloads
@@ -262,12 +262,27 @@ def _etag_of(copy: _Copy) -> str:
     return f'"{copy.version}-{copy.rows}-{copy.read_at}-{copy.until}"'
 
 
+_SENTINELS = (918273645, 546372819)  # ids reverse() accepts, replaced by each row's own
+_ROW_URL_FORMATS: dict[str, str] = {}
+
+
+def _row_url_format(name: str) -> str:
+    """reverse(f"invigilation:{name}", args=[session id, candidate or alert id]) as a format string,
+    reversed once per process (reversing per row, or per poll, costs)."""
+    found = _ROW_URL_FORMATS.get(name)
+    if found is None:
+        session, row = (str(sentinel) for sentinel in _SENTINELS)
+        reversed_ = reverse(f"invigilation:{name}", args=list(_SENTINELS))
+        found = _ROW_URL_FORMATS[name] = reversed_.replace(session, "{session}").replace(row, "{pk}")
+    return found
+
+
 def _row_links(session_id: int, query: str) -> Callable[[CandidateRow], RowLinks]:
-    """Reverse once per render, then build each row's addresses from its ids (reversing per row costs)."""
+    """Each row's addresses from its ids (`_row_url_format`)."""
 
     def maker(name: str) -> Callable[[int], str]:
-        prefix, suffix = reverse(f"invigilation:{name}", args=[session_id, 0]).rsplit("/0", 1)
-        return lambda pk: f"{prefix}/{pk}{suffix}"
+        prefix, suffix = _row_url_format(name).format(session=int(session_id), pk="{}").split("{}")
+        return lambda pk: f"{prefix}{pk}{suffix}"
 
     presence, resume, end, incident, alert = (
         maker(name) for name in ("presence", "authorize_resume", "end_test", "incident", "alert")
@@ -342,8 +357,8 @@ def _delta_response(
     until = datetime.fromtimestamp(held.until, UTC) if held.until else None
     listing = selectors.changed_rows(session, query, since, until)  # only those rows are built
     changed = listing.rows
-    context = {**_rows_context(request, session, changed, query, oob=True), "listing": listing}
-    response = HttpResponse(render_to_string("invigilation/_candidate_delta.html", context))
+    context = _rows_context(request, session, changed, query, oob=True)
+    response = HttpResponse(delta_html(context["rows"], listing))  # `_candidate_delta.html`, from its frame
     response["ETag"] = _etag(_version(session.pk, stamp, query), stamp, read_at, listing.valid_until)
     response["Cache-Control"] = "no-store"
     response["HX-Reswap"] = "none"

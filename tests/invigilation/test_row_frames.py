@@ -86,3 +86,24 @@ def test_rows_of_the_same_shape_share_one_frame():
     assert len(frames.keys("live-row")) == 1
     assert "MARTIN Léo" in second and "MARTIN Léo" not in first
     assert 'id="candidate-9"' in second
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_delta_from_its_frame_is_what_its_template_renders(language):
+    from types import SimpleNamespace
+
+    from django.utils.safestring import mark_safe
+
+    from invigilation.rows import COUNTS, delta_html
+
+    changed = [mark_safe('<li id="candidate-7">Dupont &amp; fils</li>'), mark_safe("<li id='candidate-9'>é</li>")]
+    counts = [0, 1, 2, 3, 1500]
+    with translation.override(language):
+        for shown in itertools.product(counts, repeat=3):
+            listing = SimpleNamespace(**dict(zip(COUNTS, (shown[0] + 4, shown[0] + 31, *shown), strict=True)))
+            for rows_shown in ([], changed):
+                expected = render_to_string(
+                    "invigilation/_candidate_delta.html", {"rows": rows_shown, "listing": listing}
+                )
+                assert delta_html(rows_shown, listing) == expected
+    assert len(frames.keys("live-delta")) == 3**3  # a frame per plural form of each count
