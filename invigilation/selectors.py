@@ -16,6 +16,7 @@ from pixcertif.accounts import session_login
 from pixcertif.accounts.models import User
 from pixcertif.accounts.session_login import Claim, LoginSQL
 from pixcertif.core.rows import aware
+from pixcertif.core.rows import cursor as hot_cursor
 from sessions_app import clock
 from sessions_app.live_alerts import pupil_label
 from sessions_app.models import (
@@ -99,7 +100,7 @@ def list_stamp(login: Claim | None, session_id: int) -> ListStamp | None:
     certification.candidate_id, livealert.certification_id)."""
     if login is None or not 0 < session_id <= MAX_ID:  # a URL may hold any number
         return None
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_stamp_sql(login.sql(), connection.vendor), [session_id, *login.params()])
         found = cursor.fetchone()
     if found is None:
@@ -388,7 +389,7 @@ def changed_rows(
         "started": CertificationState.STARTED.value,
         "finalisation": IssueReportSource.FINALISATION.value,
     }
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_tables(_DELTA_SQL), params)
         found = cursor.fetchall()
         cursor.execute(_tables(_COUNTS_SQL), params)

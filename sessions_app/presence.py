@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from pixcertif.accounts.models import Actor
 from pixcertif.core.audit import audit_record
+from pixcertif.core.rows import cursor as hot_cursor
 from sessions_app import clock
 from sessions_app.models import Certification, CertificationState
 
@@ -50,7 +51,7 @@ def page_token(state: str, open_alert_id: int | None) -> str:
 def certification_seen(*, certification_id: int, now: datetime) -> None:
     """Record a heartbeat (the caller checked `needs_write`). One UPDATE, no lock: the latest wins."""
     table, quote = Certification._meta.db_table, connection.ops.quote_name
-    with connection.cursor() as cursor:  # hand-written: every open test page, every 40 s at most
+    with hot_cursor() as cursor:  # hand-written: every open test page, every 40 s at most
         cursor.execute(
             f"UPDATE {quote(table)} SET last_seen_at = %s WHERE id = %s AND state = %s",  # noqa: S608 - the model's table
             [connection.ops.adapt_datetimefield_value(now), certification_id, CertificationState.STARTED.value],

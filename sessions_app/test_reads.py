@@ -28,6 +28,7 @@ from pixcertif.accounts import session_login
 from pixcertif.accounts.models import User
 from pixcertif.accounts.session_login import Claim, LoginSQL
 from pixcertif.core.rows import Columns, aware, columns, quote, table
+from pixcertif.core.rows import cursor as hot_cursor
 from sessions_app import challenge_content
 from sessions_app.models import (
     Candidate,
@@ -130,7 +131,7 @@ def for_page(certification_id: int, login: Claim) -> Certification | None:
     session, `latest_alert_id` / `latest_alert_status`, and `current_question` (the question row at
     `current_index` with its challenge, or None); None when the login does not read (no such
     session) or it is not this account's test."""
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_test_page_sql(login.sql(), connection.vendor), [certification_id, *login.params()])
         found = cursor.fetchone()
     if found is None:
@@ -155,7 +156,7 @@ def locked_for_answer(certification_id: int, index: int, login: Claim) -> tuple[
     `current_index`, by index, without their content yet (`with_content`, once the test is known to
     be the caller's); None when the login does not read or it is not this account's test."""
     params = [LiveAlertStatus.OPEN.value, certification_id, index, index + 1, *login.params()]
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_locked_sql(login.sql(), connection.vendor), params)
         found = cursor.fetchall()
     if not found:
@@ -193,7 +194,7 @@ def for_heartbeat(
     session status) of the test `certification_id` of the account `login` reads, or None: the
     heartbeat's one read (every open test page, every 40 s at most)."""
     params = [LiveAlertStatus.OPEN.value, certification_id, *login.params()]
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_heartbeat_sql(login.sql(), connection.vendor), params)
         found = cursor.fetchone()
     if found is None:

@@ -14,13 +14,39 @@ Everything else in the product uses the ORM. Use these only on a measured hot pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from django.db import connection
 from django.db.models import Field, Model
+
+PREPARE_AFTER = 2  # executions of a hot query on a connection before psycopg prepares it
+
+
+@contextmanager
+def cursor() -> Iterator[Any]:
+    """A cursor for a hot query: on PostgreSQL one that binds its parameters on the server, so that
+    psycopg prepares the query once it has run `PREPARE_AFTER` times on the connection and
+    PostgreSQL no longer plans it on every request: planning the candidate's page query (eight
+    tables) cost PostgreSQL 1 ms, its execution 0.15 ms. Django's own cursors bind on the client
+    (`server_side_binding` off), and stay so everywhere else. Wrapped as Django wraps its cursors
+    (the debug log, `CaptureQueriesContext`, execute wrappers, error translation)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as found:
+            yield found
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # Django turns preparing off; its client-side cursors never prepare anyway
+        raw.prepare_threshold = PREPARE_AFTER
+    wrapped = connection._prepare_cursor(psycopg.Cursor(raw))  # type: ignore[attr-defined]
+    with wrapped:
+        yield wrapped
 
 
 def quote(name: str) -> str:
@@ -100,8 +126,8 @@ def update(instance: Model, fields: Iterable[str]) -> None:
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in chosen)
     params = [field.get_db_prep_value(getattr(instance, field.attname), connection) for field in chosen]
     where = f"{quote(model._meta.pk.column)} = %s"
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table(model)} SET {assignments} WHERE {where}", [*params, instance.pk])
+    with cursor() as found:
+        found.execute(f"UPDATE {table(model)} SET {assignments} WHERE {where}", [*params, instance.pk])
 
 
 def insert(instances: Sequence[Model]) -> None:
@@ -117,11 +143,11 @@ def insert(instances: Sequence[Model]) -> None:
         for field in fields
     ]
     pk = quote(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(
+    with cursor() as inserting:
+        inserting.execute(
             f"INSERT INTO {table(model)} ({names}) VALUES {', '.join([row] * len(instances))} RETURNING {pk}", params
         )
-        ids = [found[0] for found in cursor.fetchall()]
+        ids = [found[0] for found in inserting.fetchall()]
     for instance, pk_value in zip(instances, sorted(ids), strict=True):
         instance.pk = pk_value
         instance._state.adding = False
