@@ -40,11 +40,14 @@ def cursor() -> Iterator[Any]:
         return
     import psycopg
 
-    connection.ensure_connection()
+    # Django's own cursor first (the connection's health check, its error translation, the debug
+    # log), then the server-binding cursor in its place.
+    wrapped = connection.cursor()
     raw = connection.connection
     if raw.prepare_threshold is None:  # Django turns preparing off; its client-side cursors never prepare anyway
         raw.prepare_threshold = PREPARE_AFTER
-    wrapped = connection._prepare_cursor(psycopg.Cursor(raw))  # type: ignore[attr-defined]
+    wrapped.cursor.close()
+    wrapped.cursor = psycopg.Cursor(raw)
     with wrapped:
         yield wrapped
 
