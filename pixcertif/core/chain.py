@@ -27,6 +27,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from pixcertif.core import rows
+
 ADVISORY_LOCK_KEY = 0x5049_5841_5544_4954 & 0x7FFF_FFFF_FFFF_FFFF  # "PIXAUDIT"
 FIELDS = ["id", "at", "action", "actor_label", "session_id_ref", "candidate_id_ref", "data", "prev_hash", "hash"]
 
@@ -78,7 +80,7 @@ def event_hash(event: Any) -> str:
 def lock_for_append() -> None:
     """Serialise appends until the end of the current transaction."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        with rows.cursor() as cursor:  # prepared: every answer appends
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
 
 
@@ -88,7 +90,7 @@ def last_hash() -> str:
     from pixcertif.core.models import AuditEvent
 
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:  # prepared: every answer appends
         cursor.execute(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608 - the model's table
         row = cursor.fetchone()
     return row[0] if row else ""

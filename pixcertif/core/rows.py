@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection
@@ -38,8 +39,6 @@ def cursor() -> Iterator[Any]:
         with connection.cursor() as found:
             yield found
         return
-    import psycopg
-
     # Django's own cursor first (the connection's health check, its error translation, the debug
     # log), then the server-binding cursor in its place.
     wrapped = connection.cursor()
@@ -47,9 +46,26 @@ def cursor() -> Iterator[Any]:
     if raw.prepare_threshold is None:  # Django turns preparing off; its client-side cursors never prepare anyway
         raw.prepare_threshold = PREPARE_AFTER
     wrapped.cursor.close()
-    wrapped.cursor = psycopg.Cursor(raw)
+    wrapped.cursor = _preparing_cursor()(raw)
     with wrapped:
         yield wrapped
+
+
+@cache
+def _preparing_cursor() -> type:
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        """psycopg's server-binding cursor. Running an already prepared query, it keeps no text of it
+        (`_query` is None), where Django's query log reads it (`last_executed_query`): kept here."""
+
+        def execute(self, query, params=None, **kwargs):
+            done = super().execute(query, params, **kwargs)
+            if self._query is None:
+                self._query = SimpleNamespace(query=str(query).encode(), params=None)  # type: ignore[assignment]
+            return done
+
+    return PreparingCursor
 
 
 def quote(name: str) -> str:
