@@ -40,15 +40,18 @@ def cursor() -> Iterator[Any]:
             yield found
         return
     # Django's own cursor first (the connection's health check, its error translation, the debug
-    # log), then the server-binding cursor in its place.
+    # log), then in its place the connection's one server-binding cursor, made once per connection
+    # (making one per statement cost the answer 0.2 ms of its 5).
     wrapped = connection.cursor()
     raw = connection.connection
-    if raw.prepare_threshold is None:  # Django turns preparing off; its client-side cursors never prepare anyway
-        raw.prepare_threshold = PREPARE_AFTER
+    held = getattr(connection, "_hot_cursor", None)
+    if held is None or held[0] is not raw or held[1].closed:
+        if raw.prepare_threshold is None:  # Django turns preparing off; its client-side cursors never prepare anyway
+            raw.prepare_threshold = PREPARE_AFTER
+        held = connection._hot_cursor = (raw, _preparing_cursor()(raw))  # type: ignore[attr-defined]
     wrapped.cursor.close()
-    wrapped.cursor = _preparing_cursor()(raw)
-    with wrapped:
-        yield wrapped
+    wrapped.cursor = held[1]
+    yield wrapped  # not closed: the connection's cursor for its next hot statement
 
 
 @cache
