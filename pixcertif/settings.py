@@ -92,6 +92,10 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if not DEBUG else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's PostgreSQL backend whose health check is skipped on a connection that served this
+    # worker's previous request less than a second ago (pixcertif/core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "pixcertif.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite as a real embedded database for `make run` (two browsers, an invigilator's polling,
     # candidates answering): WAL lets readers and one writer work at once; every transaction.atomic()
