@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any, Union
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from pixcertif.core import chain, rows
@@ -58,23 +61,76 @@ def audit_record(
     return audit_records([dict(action=action, by=by, session=session, candidate=candidate, center=center, **data)])[0]
 
 
-def audit_records(entries: list[dict[str, Any]]) -> list[AuditEvent]:
-    """Append several rows (each the keyword arguments of `audit_record`) as consecutive links.
+Change = tuple[Model, Sequence[str]]  # an instance and the fields of it to write (`rows.update`)
 
-    What it costs: on PostgreSQL the append lock, the last hash and one INSERT for all the rows (3
-    queries; 2 on SQLite, whose writers are already serialised). The lock and the read cannot be
-    one statement: a statement's snapshot is taken before it waits for the lock, so it could miss
-    the row its lock holder just committed. No savepoint inside the caller's transaction (a failed
-    append fails the caller's transaction anyway), so a service pays nothing more."""
+
+def audit_records(entries: list[dict[str, Any]], *, along: Sequence[Change] = ()) -> list[AuditEvent]:
+    """Append several rows (each the keyword arguments of `audit_record`) as consecutive links, and
+    write `along` (instances and fields, as `rows.update`) with them.
+
+    What it costs on PostgreSQL: one statement, `along`'s UPDATEs (data-modifying WITH) and the
+    INSERT of the rows, linked to the chain inside it by `pixcertif_audit_links` (the append lock,
+    the last hash, the hashes: migration core 0003), so the lock is held from that statement to the
+    commit only. On SQLite, whose writers are already serialised: the UPDATEs, the last hash and one
+    INSERT. No savepoint inside the caller's transaction (a failed append fails the caller's
+    transaction anyway), so a service pays nothing more."""
     events = [_event(**entry) for entry in entries]
     with transaction.atomic(savepoint=False):
-        chain.lock_for_append()
-        last = chain.last_hash()
-        for event in events:
-            event.prev_hash = last
-            event.hash = chain.event_hash(event)
-            last = event.hash
-        # One INSERT (hand-written: every answer writes one); the ids follow the list's order (the
-        # chain is verified in id order).
-        rows.insert(events)
+        if connection.vendor == "postgresql":
+            _append_linked_in_sql(events, along)
+        else:
+            for instance, fields in along:
+                rows.update(instance, fields)
+            last = chain.last_hash()
+            for event in events:
+                event.prev_hash = last
+                event.hash = chain.event_hash(event)
+                last = event.hash
+            # One INSERT (hand-written: every answer writes one); the ids follow the list's order (the
+            # chain is verified in id order).
+            rows.insert(events)
     return events
+
+
+def _append_linked_in_sql(events: list[AuditEvent], along: Sequence[Change]) -> None:
+    updates = [rows.update_sql(instance, fields) for instance, fields in along]
+    values: list[Any] = [value for _sql, params in updates for value in params]
+    values += [chain.ADVISORY_LOCK_KEY, [chain.event_content(event) for event in events]]
+    columns = _inserted_fields()
+    for event in events:
+        values += [field.get_db_prep_save(field.pre_save(event, add=True), connection) for field in columns]
+    sql = _linked_insert(len(events), len(updates)).format(*(update for update, _params in updates))
+    with rows.cursor() as cursor:  # prepared: every answer appends
+        cursor.execute(sql, values)
+        linked = sorted(cursor.fetchall())  # by id: the ids follow the chain
+    for event, (pk, prev_hash, hash_) in zip(events, linked, strict=True):
+        event.pk, event.prev_hash, event.hash = pk, prev_hash, hash_
+        event._state.adding = False
+        event._state.db = connection.alias
+        if chain.event_hash(event) != hash_:  # the database and `chain.row_hash` must agree on every link
+            raise RuntimeError(f"audit row {pk}: the database's hash differs from chain.row_hash")
+
+
+def _inserted_fields() -> list[Field]:
+    return [field for field in AuditEvent._meta.concrete_fields if field.name not in {"id", "prev_hash", "hash"}]
+
+
+@cache
+def _linked_insert(count: int, updates: int) -> str:
+    """The statement for `count` rows after `updates` UPDATEs (their SQL in the {} placeholders)."""
+    fields = _inserted_fields()
+    quote = connection.ops.quote_name
+    names = [quote(field.column) for field in fields]
+    row = ", ".join(f"%s::{field.db_type(connection)}" for field in fields)
+    given = ", ".join(f"({n}, {row})" for n in range(1, count + 1))
+    withs = [f"along{i} AS ({{}})" for i in range(updates)]
+    withs.append("link AS MATERIALIZED (SELECT * FROM pixcertif_audit_links(%s, %s::text[]))")
+    table = quote(AuditEvent._meta.db_table)
+    given_columns = ", ".join(f"c{i}" for i in range(len(fields)))
+    selected = ", ".join(f"given.c{i}" for i in range(len(fields)))
+    insert = f"INSERT INTO {table} ({quote('id')}, {', '.join(names)}, {quote('prev_hash')}, {quote('hash')})"
+    linked = f"link.link_id, {selected}, link.link_prev, link.link_hash"
+    source = f"SELECT {linked} FROM (VALUES {given}) AS given (n, {given_columns})"  # noqa: S608 - placeholders
+    returning = f"RETURNING {quote('id')}, {quote('prev_hash')}, {quote('hash')}"
+    sql = f"WITH {', '.join(withs)} {insert} {source} JOIN link ON link.link_n = given.n ORDER BY given.n {returning}"
+    return sql

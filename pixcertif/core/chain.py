@@ -7,7 +7,10 @@ Only the newest rows could be cut off unseen: `verify_audit` prints the head (la
 an operator to note elsewhere. The price is that appends are serialised: `audit_record` takes
 a transaction-scoped lock (PostgreSQL advisory lock; SQLite already serialises writers, every
 transaction begins IMMEDIATE) before reading the last hash, so two concurrent services never
-chain to the same row.
+chain to the same row. On PostgreSQL the lock, the read and the hashing happen inside the INSERT
+(the `pixcertif_audit_links` function, migration core 0003: one round trip, the lock held from
+that statement to the commit only); the application checks each returned hash against
+`row_hash`, so the two computations cannot drift apart unseen.
 
 What is hashed never changes after the insert: time, action, actor label (name and e-mail at the
 time), session and candidate ids, details. The actor and centre foreign keys are protected (never
@@ -38,9 +41,8 @@ def canonical_data(data: Any) -> Any:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def row_hash(
+def row_content(
     *,
-    prev_hash: str,
     at: datetime,
     action: str,
     actor_label: str,
@@ -48,7 +50,8 @@ def row_hash(
     candidate_id_ref: int | None,
     data: Any,
 ) -> str:
-    content = json.dumps(
+    """What a row's hash covers besides the previous hash: its content as canonical JSON."""
+    return json.dumps(
         [
             at.astimezone(UTC).isoformat(timespec="microseconds"),
             action,
@@ -61,13 +64,37 @@ def row_hash(
         separators=(",", ":"),
         ensure_ascii=False,
     )
+
+
+def link(prev_hash: str, content: str) -> str:
+    """SHA-256 of the previous hash followed by the content (`pixcertif_audit_links` computes the same)."""
     return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
 
 
-def event_hash(event: Any) -> str:
-    """`row_hash` of an audit row about to be written (an `AuditEvent`, or anything with its fields)."""
-    return row_hash(
-        prev_hash=event.prev_hash,
+def row_hash(
+    *,
+    prev_hash: str,
+    at: datetime,
+    action: str,
+    actor_label: str,
+    session_id_ref: int | None,
+    candidate_id_ref: int | None,
+    data: Any,
+) -> str:
+    content = row_content(
+        at=at,
+        action=action,
+        actor_label=actor_label,
+        session_id_ref=session_id_ref,
+        candidate_id_ref=candidate_id_ref,
+        data=data,
+    )
+    return link(prev_hash, content)
+
+
+def event_content(event: Any) -> str:
+    """`row_content` of an audit row about to be written (an `AuditEvent`, or anything with its fields)."""
+    return row_content(
         at=event.at,
         action=event.action,
         actor_label=event.actor_label,
@@ -77,16 +104,14 @@ def event_hash(event: Any) -> str:
     )
 
 
-def lock_for_append() -> None:
-    """Serialise appends until the end of the current transaction."""
-    if connection.vendor == "postgresql":
-        with rows.cursor() as cursor:  # prepared: every answer appends
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+def event_hash(event: Any) -> str:
+    """`row_hash` of an audit row about to be written (an `AuditEvent`, or anything with its fields)."""
+    return link(event.prev_hash, event_content(event))
 
 
 def last_hash() -> str:
-    """The hash of the trail's last row ("" for an empty trail): the link the next row follows. Read
-    after `lock_for_append` (a separate statement, so that it sees the row its lock holder committed)."""
+    """The hash of the trail's last row ("" for an empty trail): the link the next row follows. On
+    SQLite, whose writers are serialised (PostgreSQL reads it under the lock, `pixcertif_audit_links`)."""
     from pixcertif.core.models import AuditEvent
 
     table = connection.ops.quote_name(AuditEvent._meta.db_table)

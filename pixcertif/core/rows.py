@@ -140,16 +140,23 @@ def _datetime_converters(vendor: str) -> tuple[Callable, ...]:
     return tuple(connection.ops.get_db_converters(Value(None, output_field=DateTimeField())))
 
 
-def update(instance: Model, fields: Iterable[str]) -> None:
-    """`instance.save(update_fields=fields)` in one plain UPDATE (no signals: the hot path has none)."""
+def update_sql(instance: Model, fields: Iterable[str]) -> tuple[str, list[Any]]:
+    """The UPDATE of `update` and its parameters (PostgreSQL may run it inside another statement, as a
+    data-modifying WITH: see `pixcertif.core.audit`)."""
     model = type(instance)
     by_name = {field.name: field for field in model._meta.concrete_fields}
     chosen = [by_name[name] for name in fields]
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in chosen)
     params = [field.get_db_prep_value(getattr(instance, field.attname), connection) for field in chosen]
     where = f"{quote(model._meta.pk.column)} = %s"
+    return f"UPDATE {table(model)} SET {assignments} WHERE {where}", [*params, instance.pk]
+
+
+def update(instance: Model, fields: Iterable[str]) -> None:
+    """`instance.save(update_fields=fields)` in one plain UPDATE (no signals: the hot path has none)."""
+    sql, params = update_sql(instance, fields)
     with cursor() as found:
-        found.execute(f"UPDATE {table(model)} SET {assignments} WHERE {where}", [*params, instance.pk])
+        found.execute(sql, params)
 
 
 def insert(instances: Sequence[Model]) -> None:

@@ -30,7 +30,6 @@ from django.utils.translation import gettext_lazy
 
 from pixcertif.accounts import session_login
 from pixcertif.accounts.models import Actor, User
-from pixcertif.core import rows
 from pixcertif.core.audit import audit_record, audit_records
 from pixcertif.core.errors import DomainError
 from sessions_app import clock, presence, test_reads
@@ -485,9 +484,10 @@ def certification_answer(
 
     What it costs: one locked read of the test with its candidate, its session, the open-alert flag
     and the question rows it needs (`test_reads.locked_for_answer`; the challenges' content cached in
-    memory), one UPDATE of the answer, one of the test (position, last answer's time, the end on the
-    last question) and the audit row(s); the session's and the candidate's rows are neither locked
-    nor written, so a room's answers do not queue on them.
+    memory), then one statement on PostgreSQL (`audit_records`): the UPDATE of the answer, the one
+    of the test (position, last answer's time, the end on the last question) and the audit row(s);
+    the session's and the candidate's rows are neither locked nor written, so a room's answers do
+    not queue on them.
     """
     if isinstance(answer, str) and len(answer) > MAX_ANSWER_LENGTH:
         raise DomainError("answer_too_long", _("Votre réponse est trop longue (500 caractères au maximum)."))
@@ -561,7 +561,6 @@ def certification_answer(
                 else CertificationChallenge.Result.KO
             )
         question.answered_at = now
-        rows.update(question, ["answer", "result", "answered_at"])
         # Time spent: since the previous answer (or the start); kept for the jury (E8: timed questions).
         seconds = int((now - (certification.last_answered_at or certification.started_at)).total_seconds())
         timer = question.challenge.timer_seconds
@@ -586,9 +585,9 @@ def certification_answer(
             certification.ended_at = now
             fields += ["state", "ended_at"]
             events.append(dict(action="certification.completed", by=user, session=session, candidate=candidate))
-        rows.update(certification, fields)
-        # Last: the audit trail's append lock is held from here to the commit only.
-        audit_records(events)
+        # Last, in one statement on PostgreSQL: the two UPDATEs and the audit row(s), whose append
+        # lock is held from there to the commit only.
+        audit_records(events, along=[(question, ["answer", "result", "answered_at"]), (certification, fields)])
         following = None if certification.is_finished else questions.get(shown_next)
         return Answered(certification, question, following)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from finalisation.jury.resolution import auto_resolve_reports
 from pixcertif.core import chain
-from pixcertif.core.audit import audit_record
+from pixcertif.core.audit import audit_record, audit_records
 from pixcertif.core.models import AuditEvent
 from tests.factories import SessionFactory, UserFactory
 from tests.finalisation.builders import mark_finalised, take_test
@@ -140,6 +141,60 @@ def test_two_services_recording_at_once_keep_one_chain(transactional_db):
     assert errors == []
     assert AuditEvent.objects.count() == 20
     assert chain.first_break(chain.rows_in_order(AuditEvent.objects.all()), previous_hash="") == (None, 20)
+
+
+def test_many_services_appending_several_rows_at_once_keep_one_chain_in_id_order(transactional_db):
+    """Four writers, each appending one or two rows per transaction and holding the lock a little
+    after: the rows' ids follow the chain (on PostgreSQL they are taken under the append lock)."""
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def record(i: int) -> None:
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=10)
+            for step in range(12):
+                with transaction.atomic():
+                    entries = [dict(action="test.many", worker=i, step=step, part=part) for part in range(1 + step % 2)]
+                    audit_records(entries)
+                    time.sleep(0.002 * (i % 2))
+        except BaseException as error:  # reported to the test
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=record, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert AuditEvent.objects.count() == 4 * 18
+    assert chain.first_break(chain.rows_in_order(AuditEvent.objects.all()), previous_hash="") == (None, 72)
+    assert "Journal intègre : 72 ligne(s)" in verify()
+
+
+def test_the_database_links_rows_as_row_hash_does(db):
+    """Accents, quotes, guillemets, an emoji: the hash the database computed (PostgreSQL) is the one
+    `chain.row_hash` gives."""
+    first, second = audit_records(
+        [dict(action="test.accents", name="Élève « Zoé » d'Arc 🙂"), dict(action="test.next", n=2)]
+    )
+    stored = {row["id"]: row for row in chain.rows_in_order(AuditEvent.objects.all())}
+    assert stored[second.pk]["prev_hash"] == first.hash == stored[first.pk]["hash"]
+    for event in (first, second):
+        row = stored[event.pk]
+        assert row["hash"] == chain.row_hash(**{k: row[k] for k in chain.FIELDS if k not in {"id", "hash"}})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database links the rows on PostgreSQL only")
+def test_a_link_the_application_disagrees_with_is_refused_and_nothing_written(db, monkeypatch):
+    audit_record(action="test.before")
+    monkeypatch.setattr(chain, "link", lambda prev_hash, content: "0" * 64)
+    with pytest.raises(RuntimeError, match=r"differs from chain\.row_hash"), transaction.atomic():
+        audit_record(action="test.refused")
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["test.before"]
 
 
 # ---------------------------------------------------------------- the jury's session page
