@@ -51,6 +51,7 @@ CHANGED_ROWS = 3
 # The live day's data on the list; BENCH_LIVE_DAY=0 for the plain list.
 LIVE_DAY = os.environ.get("BENCH_LIVE_DAY", "1") != "0"
 TARGETS = {"304": ("rate>=", 0.9), "200-delta": ("rate>=", 0.5)}
+CSRF = "benchcsrfsecret0123456789abcdefg"  # 32 characters: the CSRF cookie's secret
 
 
 def prepare_data() -> tuple[int, str]:
@@ -160,7 +161,9 @@ def prepare_data() -> tuple[int, str]:
         last = certification.challenges.filter(answered_at__isnull=False).order_by("-answered_at").first()
         certification.last_answered_at = last.answered_at if last else None
         certification.save(update_fields=["last_answered_at"])
-    return session.pk, f"{settings.SESSION_COOKIE_NAME}={session_key}"
+    # The CSRF cookie too, as the invigilator's browser holds it once the session page has set it
+    # (without it every poll would mint a new secret and send a Set-Cookie back).
+    return session.pk, f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={CSRF}"
 
 
 def stamp_rows(session_id: int, count: int) -> None:

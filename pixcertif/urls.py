@@ -10,7 +10,12 @@ admin.site.site_header = "Pix Certif — administration"
 admin.site.site_title = "Pix Certif"
 admin.site.index_title = gettext_lazy("Équipe Pix")
 
+# Django tries the patterns in order: the candidate's test and the invigilator's live list, a
+# thousand requests a second on an exam day, first (no route of one include matches another's:
+# tests/pixcertif/test_urls.py).
 urlpatterns = [
+    path("", include("sessions_app.certifications_urls")),  # candidate side: join, test
+    path("", include("invigilation.urls")),  # invigilator space
     path("admin/", admin.site.urls),
     # The footer's language switcher (a POST) and the JavaScript strings of the active language.
     path("i18n/setlang/", set_language, name="set_language"),
@@ -25,8 +30,6 @@ urlpatterns = [
     path("", include("sessions_app.urls")),  # sessions: list, create, edit, delete, details
     path("", include("sessions_app.enrolment_urls")),  # candidates, students, ODS / CSV imports
     path("", include("sessions_app.documents_urls")),  # attendance sheet, incident report, kit
-    path("", include("sessions_app.certifications_urls")),  # candidate side: join, test
-    path("", include("invigilation.urls")),  # invigilator space
     path("", include("finalisation.urls")),  # finalisation
     path("", include("finalisation.results.urls")),  # results, certificates, verification
 ]
