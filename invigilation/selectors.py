@@ -8,7 +8,6 @@ from functools import cache
 from types import SimpleNamespace
 
 from django.db import connection
-from django.db.models import Count
 from django.utils import timezone
 
 from invigilation.models import InvigilatorAccess
@@ -206,46 +205,9 @@ class CandidateList:
 # mypy reads a property on its class as its getter function (python/mypy#6185): it is the property.
 _theoretical_end = Certification.theoretical_end.fget  # type: ignore[attr-defined]
 
-_FIELDS = (
-    "id",
-    "last_name",
-    "first_name",
-    "birth_date",
-    "extra_time_percentage",
-    "authorized_to_start",
-    "certification__state",
-    "certification__started_at",
-    "authorized_at",
-    "session__started_at",
-    "certification__last_answered_at",
-    "needs_adjustment",
-    "changed_at",
-)
-
-
-def _open_alerts(session: Session) -> dict[int, tuple[int, int, str]]:
-    """{candidate id: (alert id, question number, code)} of the session's open alerts."""
-    return {
-        candidate_id: (pk, index + 1, code)
-        for pk, candidate_id, index, code in LiveAlert.objects.filter(
-            certification__candidate__session_id=session.pk, status=LiveAlertStatus.OPEN
-        ).values_list("pk", "certification__candidate_id", "question_index", "code")
-    }
-
-
-def _reports(session: Session) -> dict[int, int]:
-    """{candidate id: reports entered during the session}."""
-    return dict(
-        IssueReport.objects.filter(certification__candidate__session_id=session.pk)
-        .exclude(source=IssueReportSource.FINALISATION)
-        .values("certification__candidate_id")
-        .annotate(n=Count("pk"))
-        .values_list("certification__candidate_id", "n")
-    )
-
 
 def _rows(values, alerts: dict, reports: dict, now: datetime) -> tuple[list[CandidateRow], list[datetime]]:
-    """The rows of `values` (the `_FIELDS` of candidates), and the instants at which one of them
+    """The rows of `values` (the first 13 columns of `_ROWS_SQL`), and the instants at which one of them
     would read differently with nothing written."""
     inactive_after = clock.setting("INACTIVE_AFTER")
     changes: list[datetime] = []
@@ -315,13 +277,17 @@ def _searched(rows: list[CandidateRow], query: str) -> list[CandidateRow]:
 
 def candidate_list(session: Session, query: str = "", *, now: datetime | None = None) -> CandidateList:
     """Every candidate of the session with their test's state, open alert, activity and clock tags,
-    in three queries whatever the number of candidates, alerts and reports; candidates with an open
-    alert first, then sorted by name; filtered by `query` (accents, case, hyphens and word order
-    ignored). Counts cover the whole session."""
+    in one query whatever the number of candidates, alerts and reports (the delta's, `_ROWS_SQL`,
+    without its "changed since"); candidates with an open alert first, then sorted by name;
+    filtered by `query` (accents, case, hyphens and word order ignored). Counts cover the whole
+    session."""
     now = now or timezone.now()
-    alerts, reports = _open_alerts(session), _reports(session)
-    values = Candidate.objects.filter(session_id=session.pk).order_by().values_list(*_FIELDS)
-    rows, changes = _rows(values, alerts, reports, now)
+    with hot_cursor() as cursor:
+        cursor.execute(_tables(_ROWS_SQL), _params(session))
+        found = cursor.fetchall()
+    alerts = {row[0]: (row[13], row[14] + 1, row[15]) for row in found if row[13] is not None}
+    reports = {row[0]: row[16] for row in found if row[16]}
+    rows, changes = _rows([row[:13] for row in found], alerts, reports, now)
     rows.sort(key=lambda r: (not r.has_alert, r.search_text, r.pk))
     return CandidateList(
         rows=_searched(rows, query),
@@ -336,7 +302,9 @@ def candidate_list(session: Session, query: str = "", *, now: datetime | None = 
     )
 
 
-_DELTA_SQL = """
+# A row of the live list: the candidate, their test, its open alert and the reports entered during
+# the session (the whole list; the delta adds its "changed since").
+_ROWS_SQL = """
 SELECT c.id, c.last_name, c.first_name, c.birth_date, c.extra_time_percentage, c.authorized_to_start,
   ce.state, ce.started_at, c.authorized_at, s.started_at, ce.last_answered_at, c.needs_adjustment, c.changed_at,
   la.id, la.question_index, la.code,
@@ -344,8 +312,19 @@ SELECT c.id, c.last_name, c.first_name, c.birth_date, c.extra_time_percentage, c
 FROM {candidate} c JOIN {session} s ON s.id = c.session_id
 LEFT JOIN {certification} ce ON ce.candidate_id = c.id
 LEFT JOIN {alert} la ON la.certification_id = ce.id AND la.status = %(open)s
-WHERE c.session_id = %(session)s AND (c.changed_at > %(since)s OR ce.last_answered_at > %(since)s)
+WHERE c.session_id = %(session)s
 """
+_DELTA_SQL = _ROWS_SQL + " AND (c.changed_at > %(since)s OR ce.last_answered_at > %(since)s)"
+
+
+def _params(session: Session) -> dict:
+    return {
+        "session": session.pk,
+        "open": LiveAlertStatus.OPEN.value,
+        "started": CertificationState.STARTED.value,
+        "finalisation": IssueReportSource.FINALISATION.value,
+    }
+
 
 _COUNTS_SQL = """
 SELECT COUNT(*),
@@ -382,13 +361,7 @@ def changed_rows(
     delta's 6 ms of app CPU (bench/invigilator.py). `valid_until`: the earlier of `until` and the
     changed rows' own instants."""
     now = now or timezone.now()
-    params = {
-        "session": session.pk,
-        "since": connection.ops.adapt_datetimefield_value(since),
-        "open": LiveAlertStatus.OPEN.value,
-        "started": CertificationState.STARTED.value,
-        "finalisation": IssueReportSource.FINALISATION.value,
-    }
+    params = {**_params(session), "since": connection.ops.adapt_datetimefield_value(since)}
     with hot_cursor() as cursor:
         cursor.execute(_tables(_DELTA_SQL), params)
         found = cursor.fetchall()

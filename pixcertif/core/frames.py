@@ -18,6 +18,7 @@ frames from the same templates.
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections import OrderedDict
@@ -52,9 +53,21 @@ class Frame:
         """The text with each hole replaced by its value, escaped (an int as its digits)."""
         out = [self.parts[0]]
         for name, part in zip(self.holes, self.parts[1:], strict=True):
-            out.append(str(conditional_escape(values[name])))
+            out.append(escaped(values[name]))
             out.append(part)
         return "".join(out)
+
+
+def escaped(value: Any) -> str:
+    """`conditional_escape(value)`, as text: a plain str or int (most holes) without its lazy-aware
+    wrapper, which cost a row of the live list more than the rest of its filling; anything else
+    (safe strings, lazy translations, None…) through it."""
+    kind = type(value)
+    if kind is str:
+        return html.escape(value)
+    if kind is int:
+        return str(value)
+    return str(conditional_escape(value))
 
 
 _frames: OrderedDict[tuple, Frame] = OrderedDict()
