@@ -45,7 +45,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -66,6 +65,7 @@ from pixcertif import downloads
 from pixcertif.accounts import session_login, throttle
 from pixcertif.accounts.session_login import login_in_query
 from pixcertif.accounts.tenancy import AuthenticatedRequest, HtmxRequest, current_center
+from pixcertif.core.csrf import masked_token
 from pixcertif.core.errors import DomainError
 from sessions_app import documents
 from sessions_app.live_alerts import ALERT_CODES
@@ -308,7 +308,7 @@ def _rows_html(
 def _rows_context(
     request: HttpRequest, session: Session, rows: list[CandidateRow], query: str, *, oob: bool = False
 ) -> dict:
-    csrf_token, finalized = get_token(request), session.is_locked_for_center
+    csrf_token, finalized = masked_token(request), session.is_locked_for_center
     return {
         "rows": _rows_html(rows, session.pk, query, csrf_token=csrf_token, finalized=finalized, oob=oob),
         "csrf_token": csrf_token,

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from pixcertif.core.csrf import masked_token
 from pixcertif.core.frames import clear, frame, hole
 
 __all__ = ["QUESTION_HOLES", "clear", "hole", "render_question", "url_of"]
@@ -59,7 +59,7 @@ def page_holes() -> dict[str, Any]:
 
 
 def page_values(request) -> dict[str, Any]:
-    return {"user_name": request.user.full_name, "path": request.get_full_path(), "csrf": get_token(request)}
+    return {"user_name": request.user.full_name, "path": request.get_full_path(), "csrf": masked_token(request)}
 
 
 def render_question(

@@ -76,7 +76,7 @@ def audit_records(entries: list[dict[str, Any]], *, along: Sequence[Change] = ()
     transaction anyway), so a service pays nothing more."""
     events = [_event(**entry) for entry in entries]
     with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
+        if rows.vendor() == "postgresql":
             _append_linked_in_sql(events, along)
         else:
             for instance, fields in along:
@@ -96,9 +96,9 @@ def _append_linked_in_sql(events: list[AuditEvent], along: Sequence[Change]) -> 
     updates = [rows.update_sql(instance, fields) for instance, fields in along]
     values: list[Any] = [value for _sql, params in updates for value in params]
     values += [chain.ADVISORY_LOCK_KEY, [chain.event_content(event) for event in events]]
-    columns = _inserted_fields()
+    columns, db = _inserted_fields(), rows._db()
     for event in events:
-        values += [field.get_db_prep_save(field.pre_save(event, add=True), connection) for field in columns]
+        values += [field.get_db_prep_save(field.pre_save(event, add=True), db) for field in columns]
     sql = _linked_insert(len(events), len(updates)).format(*(update for update, _params in updates))
     with rows.cursor() as cursor:  # prepared: every answer appends
         cursor.execute(sql, values)
@@ -106,11 +106,12 @@ def _append_linked_in_sql(events: list[AuditEvent], along: Sequence[Change]) -> 
     for event, (pk, prev_hash, hash_) in zip(events, linked, strict=True):
         event.pk, event.prev_hash, event.hash = pk, prev_hash, hash_
         event._state.adding = False
-        event._state.db = connection.alias
+        event._state.db = db.alias
         if chain.event_hash(event) != hash_:  # the database and `chain.row_hash` must agree on every link
             raise RuntimeError(f"audit row {pk}: the database's hash differs from chain.row_hash")
 
 
+@cache
 def _inserted_fields() -> list[Field]:
     return [field for field in AuditEvent._meta.concrete_fields if field.name not in {"id", "prev_hash", "hash"}]
 

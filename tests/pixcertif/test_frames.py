@@ -15,7 +15,7 @@ from pixcertif.core.frames import Frame, escaped, hole
 @pytest.mark.parametrize(
     "value",
     [
-        "Zoé <b>\"d'Arc\"</b> & Cie",
+        'Zoé <b>"d\'Arc"</b> & Cie',
         "",
         mark_safe("<em>déjà sûr</em>"),
         42,
@@ -32,5 +32,5 @@ def test_a_hole_is_escaped_as_conditional_escape_does(value):
 
 
 def test_a_frame_fills_its_holes_escaped():
-    made = Frame.of(f"<p title=\"{hole('name')}\">{hole('count')}</p>")
+    made = Frame.of(f'<p title="{hole("name")}">{hole("count")}</p>')
     assert made.fill({"name": "<Zoé & Léa>", "count": 3}) == '<p title="&lt;Zoé &amp; Léa&gt;">3</p>'
