@@ -18,7 +18,10 @@ and multiplies them by the request rates of the national peak:
       else a 200 of the changed rows only.
 
 Prints the cores needed at 70 % utilisation for the app servers and for PostgreSQL, each request's
-share, and which one dominates. Targets: ≤ 4 app cores, ≤ 2 PostgreSQL cores.
+share, and which one dominates. Targets: ≤ 4 app cores, ≤ 2 PostgreSQL cores. Then the same load in
+bare views per second (each request's cost over the bare view of its own run), which the load of
+the machine's other users moves much less than milliseconds, and what it makes with the issue's
+reference bare view (2.5 ms).
 
     .venv/bin/python bench/capacity.py       (after the two benchmarks)
     PEAK_CANDIDATES=20000 PEAK_ROOMS=1000 PEAK_ANSWERS=330 PEAK_POLLS=400 QUESTION_SHARE=0.05
@@ -36,6 +39,7 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent / "out"
 UTILISATION = 0.7
 TARGETS = {"app": 4.0, "db": 2.0}
+REFERENCE_BARE_MS = 2.5  # the bare view's app CPU when issue #13 was filed (its figures' machine)
 
 
 def _env(name: str, default: float) -> float:
@@ -91,10 +95,20 @@ def main() -> int:
             f"{name:<32} {rate:>7.0f} {app:>7.2f} {db:>6.2f} {rate * app / 1000:>9.2f} {rate * db / 1000:>8.2f} "
             f"{share:>6.0%}"
         )
+    # The same load in bare views (each request's app CPU over its benchmark's bare view): the load of
+    # the other users of a shared machine moves the bare view too, so this one compares runs.
+    bare = {"candidates": candidates["bare"][0], "invigilator": invigilator["bare"][0]}
+    source = {"heartbeat": "candidates", "question page": "candidates", "answer (round trip)": "candidates"}
+    units = sum(rate * app / bare[source.get(name, "invigilator")] for name, (rate, (app, _db)) in rates.items())
     app_cores = app_total / UTILISATION
     db_cores = db_total / UTILISATION
     dominant = max(rates, key=lambda n: rates[n][0] * rates[n][1][0])
     print(f"busy cores: app {app_total:.2f}, PostgreSQL {db_total:.2f}")
+    print(
+        f"in bare views: {units:,.0f} bare views/s of app CPU (bare view {bare['candidates']:.2f} / "
+        f"{bare['invigilator']:.2f} ms in the two runs); with a {REFERENCE_BARE_MS:g} ms bare view "
+        f"(the issue's reference): {units * REFERENCE_BARE_MS / 1000 / UTILISATION:.1f} app cores at 70 %"
+    )
     print(
         f"needed at {UTILISATION:.0%}: app {app_cores:.1f} cores (target ≤ {TARGETS['app']:g}: "
         f"{'✓' if app_cores <= TARGETS['app'] else '✗'}), PostgreSQL {db_cores:.1f} cores "
