@@ -96,7 +96,7 @@ def _append_linked_in_sql(events: list[AuditEvent], along: Sequence[Change]) -> 
     updates = [rows.update_sql(instance, fields) for instance, fields in along]
     values: list[Any] = [value for _sql, params in updates for value in params]
     values += [chain.ADVISORY_LOCK_KEY, [chain.event_content(event) for event in events]]
-    columns, db = _inserted_fields(), rows._db()
+    columns, db = _inserted_fields(), rows.this_connection()
     for event in events:
         values += [field.get_db_prep_save(field.pre_save(event, add=True), db) for field in columns]
     sql = _linked_insert(len(events), len(updates)).format(*(update for update, _params in updates))

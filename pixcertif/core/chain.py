@@ -71,25 +71,9 @@ def link(prev_hash: str, content: str) -> str:
     return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
 
 
-def row_hash(
-    *,
-    prev_hash: str,
-    at: datetime,
-    action: str,
-    actor_label: str,
-    session_id_ref: int | None,
-    candidate_id_ref: int | None,
-    data: Any,
-) -> str:
-    content = row_content(
-        at=at,
-        action=action,
-        actor_label=actor_label,
-        session_id_ref=session_id_ref,
-        candidate_id_ref=candidate_id_ref,
-        data=data,
-    )
-    return link(prev_hash, content)
+def row_hash(*, prev_hash: str, **content: Any) -> str:
+    """The hash of a row: `link` of the previous hash and `row_content(**content)`."""
+    return link(prev_hash, row_content(**content))
 
 
 def event_content(event: Any) -> str:

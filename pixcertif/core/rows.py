@@ -27,7 +27,7 @@ from django.db.models import Field, Model
 PREPARE_AFTER = 2  # executions of a hot query on a connection before psycopg prepares it
 
 
-def _db() -> Any:
+def this_connection() -> Any:
     """This thread's connection itself: `django.db.connection` is a proxy that finds it again on
     every attribute read (a thread-local lookup: ~50 of them made an answer 5 % dearer)."""
     return connections[DEFAULT_DB_ALIAS]
@@ -47,7 +47,7 @@ def cursor() -> Iterator[Any]:
     tables) cost PostgreSQL 1 ms, its execution 0.15 ms. Django's own cursors bind on the client
     (`server_side_binding` off), and stay so everywhere else. Wrapped as Django wraps its cursors
     (the debug log, `CaptureQueriesContext`, execute wrappers, error translation)."""
-    db = _db()
+    db = this_connection()
     if vendor() != "postgresql":
         with db.cursor() as found:
             yield found
@@ -114,7 +114,7 @@ class Columns:
     def instance(self, values: Sequence[Any]) -> Model:
         """The instance of `values` (this model's slice of a row), as the ORM would have built it."""
         values = list(values)
-        db = _db()
+        db = this_connection()
         for position, field, converters in self.converters:
             value = values[position]
             for converter in converters:
@@ -144,7 +144,7 @@ def aware(value: Any) -> Any:
     UTC (SQLite returns naive datetimes, or text for a computed column); None stays None."""
     if value is None:
         return None
-    db = _db()
+    db = this_connection()
     for converter in _datetime_converters(vendor()):
         value = converter(value, None, db)
     return value
@@ -164,7 +164,7 @@ def update_sql(instance: Model, fields: Iterable[str]) -> tuple[str, list[Any]]:
     by_name = {field.name: field for field in model._meta.concrete_fields}
     chosen = [by_name[name] for name in fields]
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in chosen)
-    db = _db()
+    db = this_connection()
     params = [field.get_db_prep_value(getattr(instance, field.attname), db) for field in chosen]
     where = f"{quote(model._meta.pk.column)} = %s"
     return f"UPDATE {table(model)} SET {assignments} WHERE {where}", [*params, instance.pk]
@@ -180,7 +180,7 @@ def update(instance: Model, fields: Iterable[str]) -> None:
 def insert(instances: Sequence[Model]) -> None:
     """Insert `instances` (of one model, primary keys not set) in one INSERT, in order, setting their
     primary keys (as `bulk_create` does on both databases: RETURNING)."""
-    model, db = type(instances[0]), _db()
+    model, db = type(instances[0]), this_connection()
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     names = ", ".join(quote(field.column) for field in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
