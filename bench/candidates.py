@@ -14,7 +14,8 @@ candidates at once:
                 and the product before #13), the POST and the GET of its redirect. Each
                 connection takes a fresh test when its test is over (the others' are never
                 answered, so that their question page shows a question);
-  heartbeat     the test page's heartbeat POST (every 20 s while the page is open).
+  heartbeat     the test page's heartbeat POST, writing the time of the ping as a real one does
+                (pages ping 40 s after their last answer or ping: `bench/settings.py`).
 
 For each it prints app CPU ms and PostgreSQL CPU ms per request (read from /proc, see
 `bench/cpu.py`), min and median over the rounds, and the multiple of the bare view. Then
