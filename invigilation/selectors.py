@@ -341,6 +341,7 @@ WHERE c.session_id = %(session)s
 
 # The delta's one query: the counters' row (always one), joined to each changed row (none: the
 # counters alone, with empty row columns).
+_COUNTERS = 6  # the columns of _COUNTS_SQL, first in each row of _CHANGED_SQL
 _CHANGED_SQL = f"SELECT n.*, d.* FROM ({_COUNTS_SQL}) n LEFT JOIN ({_DELTA_SQL}) d ON 1 = 1"  # noqa: S608 - two constants of this module
 
 
@@ -369,8 +370,9 @@ def changed_rows(
     with hot_cursor() as cursor:
         cursor.execute(_tables(_CHANGED_SQL), params)
         together = cursor.fetchall()
-    total, present, in_progress, finished, open_alerts, reports = together[0][:6]
-    found = [row[6:] for row in together if row[6] is not None]  # none changed: the counters' row alone
+    total, present, in_progress, finished, open_alerts, reports = together[0][:_COUNTERS]
+    # No row changed: the counters' row alone, its row columns empty.
+    found = [row[_COUNTERS:] for row in together if row[_COUNTERS] is not None]
     alerts = {row[0]: (row[13], row[14] + 1, row[15]) for row in found if row[13] is not None}
     rows, changes = _rows([row[:13] for row in found], alerts, {row[0]: row[16] for row in found}, now)
     if until is not None:

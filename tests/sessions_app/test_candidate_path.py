@@ -233,19 +233,23 @@ def test_the_htmx_answer_swaps_the_card_in_place(client, started):
     assert "HX-Push-Url" not in response  # the page already shows the test's address
 
 
+def form_token(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text(response)).group(1)
+
+
 def test_the_answer_card_keeps_the_browsers_csrf_cookie_without_sending_it_back(client, started):
     """The card's token is drawn from the cookie the browser sent, which is not renewed on every
     answer (no Set-Cookie); the token is one CsrfViewMiddleware accepts: the next answer goes in."""
     client.get(url(started))  # the test page: the browser holds its CSRF cookie
     client.handler.enforce_csrf_checks = True
     secret = client.cookies["csrftoken"].value
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text(client.get(url(started)))).group(1)
+    token = form_token(client.get(url(started)))
     response = client.post(
         url(started, "/reponse"), {"index": 0, "answer": "1", "csrfmiddlewaretoken": token}, headers=HTMX
     )
     assert response.status_code == 200 and 'name="index" value="1"' in text(response)
     assert "csrftoken" not in response.cookies
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text(response)).group(1)
+    token = form_token(response)
     response = client.post(
         url(started, "/reponse"), {"index": 1, "answer": "1", "csrfmiddlewaretoken": token}, headers=HTMX
     )
