@@ -52,7 +52,7 @@ MIDDLEWARE = [
     "pixcertif.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "pixcertif.accounts.language.LanguageMiddleware",  # Django's LocaleMiddleware, no language in the URLs
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -22,6 +22,28 @@ def test_french_is_the_default_without_cookie_or_accept_language(client, db):
     assert response.headers["Content-Language"] == "fr"
 
 
+def test_every_response_says_its_language_and_that_it_depends_on_accept_language(client, db):
+    """`LanguageMiddleware` (Django's LocaleMiddleware without language prefixes): on a page, a
+    redirect and a 404 alike, the language chosen (the cookie's here) and `Vary: Accept-Language`."""
+    client.cookies[COOKIE] = "en"
+    for path, status in [("/connexion", 200), ("/", 302), ("/nulle-part", 404)]:
+        response = client.get(path, headers={"accept-language": "fr"})
+        assert response.status_code == status, path
+        assert response.headers["Content-Language"] == "en", path
+        assert "Accept-Language" in response.headers["Vary"], path
+    assert response.wsgi_request.LANGUAGE_CODE == "en"
+
+
+def test_the_language_middleware_refuses_language_prefixes_it_does_not_look_for(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from pixcertif.accounts.language import LanguageMiddleware
+
+    settings.ROOT_URLCONF = "tests.pixcertif.i18n_urls"
+    with pytest.raises(ImproperlyConfigured):
+        LanguageMiddleware(lambda request: None)
+
+
 def test_accept_language_is_honoured_on_the_first_visit(client, db):
     assert html_lang(client.get("/connexion", headers={"accept-language": "en-GB,en;q=0.9"})) == "en"
     assert html_lang(client.get("/connexion", headers={"accept-language": "de-DE,de;q=0.9"})) == "fr"

@@ -1,9 +1,11 @@
-"""The PostgreSQL backend's health check (pixcertif/core/postgresql/base.py): skipped on a
-connection that served a request without error less than HEALTH_CHECK_AFTER ago, done otherwise."""
+"""The PostgreSQL backend (pixcertif/core/postgresql/base.py): its health check, skipped on a
+connection that served a request without error less than HEALTH_CHECK_AFTER ago, done otherwise;
+its timestamps, read by psycopg's own loader as UTC datetimes."""
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.signals import request_finished
@@ -96,3 +98,38 @@ def test_a_closed_connection_starts_afresh():
     connection.served_at = time.monotonic()
     connection.close()
     assert connection.served_at is None
+
+
+def test_timestamps_are_read_by_psycopgs_loader_as_utc_datetimes():
+    from django.utils import timezone
+
+    from sessions_app.models import Session
+    from tests.factories import SessionFactory
+
+    when = datetime(2026, 6, 1, 7, 30, 15, 123456, tzinfo=UTC)
+    session = SessionFactory(started_at=when)
+    with connection.cursor() as cursor:
+        assert cursor.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, 0) is base.UtcTimestampLoader
+        cursor.execute("SELECT %s::timestamptz, NULL::timestamptz, '2026-06-01 09:30:15.5+02'::timestamptz", [when])
+        read, empty, offset = cursor.fetchone()
+    assert (read, empty, offset) == (when, None, when.replace(microsecond=500000))
+    assert read.tzinfo is UTC and offset.tzinfo is UTC
+    assert Session.objects.get(pk=session.pk).started_at == when
+    listed = Session.objects.filter(started_at__gte=when - timedelta(seconds=1)).values_list("started_at", flat=True)
+    assert [value.tzinfo for value in listed] == [UTC]
+    assert timezone.is_aware(read)
+
+
+def test_a_connection_moved_to_another_time_zone_still_reads_utc():
+    """Django keeps its connections in UTC; one changed by hand reads the same instants, in UTC."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'Europe/Paris'")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT '2026-06-01 12:00:00+02'::timestamptz")
+            (value,) = cursor.fetchone()
+        assert value == datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+        assert value.tzinfo is UTC
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")

@@ -1,4 +1,5 @@
-"""Django's PostgreSQL backend (ENGINE when DATABASE_URL is postgres://), with a cheaper health check.
+"""Django's PostgreSQL backend (ENGINE when DATABASE_URL is postgres://), with a cheaper health
+check and psycopg's own reading of timestamps.
 
 Connections persist (CONN_MAX_AGE) and are health-checked (CONN_HEALTH_CHECKS): before a request's
 first query Django sends `SELECT 1` on a reused connection, so that a connection PostgreSQL closed
@@ -17,13 +18,45 @@ request (Django's own rule: `errors_occurred`); the next request connects afresh
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from django.core.signals import request_finished
 from django.db import connections
 from django.db.backends.postgresql import base
+from psycopg import adapt, adapters
+from psycopg.abc import AdaptContext
+from psycopg.postgres import types
+from psycopg.pq import Format
 
 HEALTH_CHECK_AFTER = 1.0  # seconds since the connection last served a request without error
+
+
+TIMESTAMPTZ_OID = types["timestamptz"].oid
+PSYCOPG_LOADER = adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)  # psycopg's own (before Django's)
+
+
+class UtcTimestampLoader(adapt.Loader):
+    """`timestamptz` as UTC datetimes, parsed by psycopg's default loader (C with psycopg-binary)."""
+
+    timezone = UTC  # what Django's `create_cursor` compares with its own (no copy per cursor)
+
+    def __init__(self, oid: int, context: AdaptContext | None = None) -> None:
+        super().__init__(oid, context)
+        self._load = PSYCOPG_LOADER(oid, context).load  # type: ignore[misc]
+
+    def load(self, data: Any) -> datetime:
+        value = self._load(data)
+        return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
+@cache
+def _utc_adapters(template: adapt.AdaptersMap) -> adapt.AdaptersMap:
+    """Django's adapters (cached by Django, shared) with the UTC timestamp loader, once per process."""
+    context = adapt.AdaptersMap(template)
+    context.register_loader(TIMESTAMPTZ_OID, UtcTimestampLoader)
+    return context
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -48,6 +81,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def close(self) -> None:
         self.served_at = None
         super().close()
+
+    def get_connection_params(self) -> dict[str, Any]:
+        params = super().get_connection_params()
+        if self.timezone is UTC and "context" in params:
+            params["context"] = _utc_adapters(params["context"])
+        return params
 
 
 def _served(**_kwargs: Any) -> None:
