@@ -95,7 +95,8 @@ def audit_records(entries: list[dict[str, Any]], *, along: Sequence[Change] = ()
 def _append_linked_in_sql(events: list[AuditEvent], along: Sequence[Change]) -> None:
     updates = [rows.update_sql(instance, fields) for instance, fields in along]
     values: list[Any] = [value for _sql, params in updates for value in params]
-    values += [chain.ADVISORY_LOCK_KEY, [chain.event_content(event) for event in events]]
+    contents = [chain.event_content(event) for event in events]
+    values += [chain.ADVISORY_LOCK_KEY, contents]
     columns, db = _inserted_fields(), rows.this_connection()
     for event in events:
         values += [field.get_db_prep_save(field.pre_save(event, add=True), db) for field in columns]
@@ -103,11 +104,12 @@ def _append_linked_in_sql(events: list[AuditEvent], along: Sequence[Change]) -> 
     with rows.cursor() as cursor:  # prepared: every answer appends
         cursor.execute(sql, values)
         linked = sorted(cursor.fetchall())  # by id: the ids follow the chain
-    for event, (pk, prev_hash, hash_) in zip(events, linked, strict=True):
+    for event, content, (pk, prev_hash, hash_) in zip(events, contents, linked, strict=True):
         event.pk, event.prev_hash, event.hash = pk, prev_hash, hash_
         event._state.adding = False
         event._state.db = db.alias
-        if chain.event_hash(event) != hash_:  # the database and `chain.row_hash` must agree on every link
+        # The database and `chain.row_hash` must agree on every link (the content is the one just sent).
+        if chain.link(prev_hash, content) != hash_:
             raise RuntimeError(f"audit row {pk}: the database's hash differs from chain.row_hash")
 
 

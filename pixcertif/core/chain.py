@@ -36,9 +36,35 @@ ADVISORY_LOCK_KEY = 0x5049_5841_5544_4954 & 0x7FFF_FFFF_FFFF_FFFF  # "PIXAUDIT"
 FIELDS = ["id", "at", "action", "actor_label", "session_id_ref", "candidate_id_ref", "data", "prev_hash", "hash"]
 
 
+_NATIVE = (str, int, float, bool, type(None))
+_NOT_NATIVE = object()
+
+
+def _native_copy(value: Any) -> Any:
+    """A copy of `value` when it is made of JSON's own types only (dicts with string keys, lists,
+    strings, numbers, booleans, None), which read back as they are; else `_NOT_NATIVE`."""
+    kind = type(value)
+    if kind in _NATIVE:
+        return value
+    if kind is dict:
+        copied = {}
+        for key, item in value.items():
+            if type(key) is not str or (item := _native_copy(item)) is _NOT_NATIVE:
+                return _NOT_NATIVE
+            copied[key] = item
+        return copied
+    if kind is list:
+        items = [_native_copy(item) for item in value]
+        return _NOT_NATIVE if any(item is _NOT_NATIVE for item in items) else items
+    return _NOT_NATIVE
+
+
 def canonical_data(data: Any) -> Any:
-    """`data` as it reads back from the JSON column (dates as strings…)."""
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    """`data` as it reads back from the JSON column (dates as strings, tuples as lists…): a copy.
+    Data of JSON's own types (an answer's audit row: numbers and strings) are copied as they are,
+    without the JSON round trip."""
+    copied = _native_copy(data)
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder)) if copied is _NOT_NATIVE else copied
 
 
 def row_content(

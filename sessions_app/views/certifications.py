@@ -30,7 +30,7 @@ from pixcertif.accounts.tenancy import AuthenticatedRequest, HtmxRequest
 from pixcertif.core.errors import DomainError
 from sessions_app import clock, presence, screens, test_reads
 from sessions_app.competences import COMPETENCE_NAMES
-from sessions_app.forms.certifications import AccessCodeForm, AnswerForm, JoinForm
+from sessions_app.forms.certifications import AccessCodeForm, AnswerForm, JoinForm, quick_answer
 from sessions_app.live_alerts import pupil_label
 from sessions_app.models import (
     Candidate,
@@ -436,6 +436,8 @@ def answer(request: AuthenticatedRequest, certification_id: int, login: session_
         index = -1
 
     def read(challenge: Challenge) -> str:
+        if (quick := quick_answer(challenge, request.POST)) is not None:  # the form's answer, without the form
+            return quick
         form = AnswerForm(request.POST, challenge=challenge)
         if not form.is_valid():
             raise InvalidAnswer(form)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import json
 import threading
 import time
 from contextlib import contextmanager
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
@@ -16,6 +20,7 @@ from finalisation.jury.resolution import auto_resolve_reports
 from pixcertif.core import chain
 from pixcertif.core.audit import audit_record, audit_records
 from pixcertif.core.models import AuditEvent
+from sessions_app.models import CertificationChallenge, CertificationState
 from tests.factories import SessionFactory, UserFactory
 from tests.finalisation.builders import mark_finalised, take_test
 
@@ -193,3 +198,35 @@ def test_the_jury_session_page_says_where_the_trail_broke(jury_page, session):
     with as_the_table_owner(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {TABLE} SET data = '{{}}' WHERE id = %s", [row.pk])
     assert f"journal rompu à la ligne n° {row.pk}" in jury_page()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"question": 12, "seconds": 41, "over_time": False, "note": "Élève « Zoé »", "ratio": 0.5, "none": None},
+        {"nested": {"ids": [1, 2, [3]], "label": "x"}},
+        {"when": datetime.date(2026, 6, 1), "at": datetime.datetime(2026, 6, 1, 8, 30, tzinfo=datetime.UTC)},
+        {"pair": (1, 2), "amount": decimal.Decimal("1.50")},
+        {1: "int key", "b": "str key"},
+        {"state": CertificationState.STARTED, "index": CertificationChallenge.Result.OK},
+        [],
+        "text",
+    ],
+)
+def test_canonical_data_reads_as_the_json_column_reads_it_back(data):
+    """JSON's own types are copied as they are; anything else (dates, tuples, decimals, int keys,
+    choices) makes the JSON round trip: both give what the column reads back."""
+    canonical = chain.canonical_data(data)
+    assert canonical == json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    assert json.dumps(canonical) == json.dumps(json.loads(json.dumps(data, cls=DjangoJSONEncoder)))
+    assert _json_native(canonical)
+    if isinstance(data, dict) and "nested" in data:
+        assert canonical["nested"]["ids"] is not data["nested"]["ids"]  # a copy: the caller's list is its own
+
+
+def _json_native(value) -> bool:
+    if type(value) is dict:
+        return all(type(key) is str and _json_native(item) for key, item in value.items())
+    if type(value) is list:
+        return all(_json_native(item) for item in value)
+    return type(value) in (str, int, float, bool, type(None))
