@@ -52,18 +52,20 @@ def cursor() -> Iterator[Any]:
         with db.cursor() as found:
             yield found
         return
-    # Django's own cursor first (the connection's health check, its error translation, the debug
-    # log), then in its place the connection's one server-binding cursor, made once per connection
-    # (making one per statement cost the answer 0.2 ms of its 5).
-    wrapped = db.cursor()
+    # What Django's `cursor()` does (the connection's health check, the connection, its error
+    # translation, the debug log: `BaseDatabaseWrapper._cursor`), with the connection's one
+    # server-binding cursor, made once per connection, where Django makes a new client cursor
+    # (making one per statement cost the answer 0.2 ms of its 5; Django's, made and closed, 8 µs).
+    db.close_if_health_check_failed()
+    db.ensure_connection()
     raw = db.connection
     held = getattr(db, "_hot_cursor", None)
     if held is None or held[0] is not raw or held[1].closed:
         if raw.prepare_threshold is None:  # Django turns preparing off; its client-side cursors never prepare anyway
             raw.prepare_threshold = PREPARE_AFTER
         held = db._hot_cursor = (raw, _preparing_cursor()(raw))
-    wrapped.cursor.close()
-    wrapped.cursor = held[1]
+    with db.wrap_database_errors:
+        wrapped = db._prepare_cursor(held[1])
     yield wrapped  # not closed: the connection's cursor for its next hot statement
 
 

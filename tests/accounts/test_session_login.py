@@ -151,3 +151,29 @@ def test_a_deactivated_invigilator_gets_no_list(client, watching, invigilator_us
 def test_the_invigilators_terms_of_use_come_first(client, watching, invigilator_user):
     type(invigilator_user).objects.filter(pk=invigilator_user.pk).update(cgu_accepted_at=None)
     assert client.get(watching)["Location"].startswith("/cgu")
+
+
+# ---------------------------------------------------------------- the session's data, verified once
+
+
+def test_the_sessions_data_read_as_django_reads_them(db, settings, caplog):
+    """`session_data` gives what Django's `decode` gives, for the same data read again (its
+    signature remembered), for tampered data (an empty session, logged) and after the secret key
+    changed (data signed with the former key verify only while it is a fallback)."""
+    from pixcertif.accounts.login_sessions import SessionStore
+    from pixcertif.accounts.session_login import session_data
+
+    store = SessionStore()
+    content = {"_auth_user_id": "12", "certification_access": [34], "note": "é"}
+    data = store.encode(content)
+    assert session_data(store, data) == session_data(store, data) == store.decode(data) == content
+    first = session_data(store, data)
+    first["certification_access"].append(56)  # each request gets its own copy
+    assert session_data(store, data) == content
+    assert session_data(store, data[:-1] + ("A" if data[-1] != "A" else "B")) == {}
+    assert "Session data corrupted" in caplog.text
+    former = settings.SECRET_KEY
+    with override_settings(SECRET_KEY="la-nouvelle-cle-secrete-0123456789-abcdefghij", SECRET_KEY_FALLBACKS=[]):
+        assert session_data(store, data) == store.decode(data) == {}
+    with override_settings(SECRET_KEY="la-nouvelle-cle-secrete-0123456789-abcdefghij", SECRET_KEY_FALLBACKS=[former]):
+        assert session_data(store, data) == content
