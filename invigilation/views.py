@@ -67,6 +67,7 @@ from pixcertif.accounts.session_login import login_in_query
 from pixcertif.accounts.tenancy import AuthenticatedRequest, HtmxRequest, current_center
 from pixcertif.core.csrf import masked_token
 from pixcertif.core.errors import DomainError
+from pixcertif.core.htmx import header
 from sessions_app import documents
 from sessions_app.live_alerts import ALERT_CODES
 from sessions_app.models import Candidate, Session
@@ -243,9 +244,9 @@ def candidate_list(request: HtmxRequest, session_id: int) -> HttpResponse:
     version = _version(session_id, stamp, query)
     now = time.time()  # after the stamps were read: the instant a new copy is "as of"
     rows = _micro(stamp.rows)
-    page_copy = _copies(request.headers.get(COPY_HEADER, "")) if request.htmx else []
+    page_copy = _copies(header(request, COPY_HEADER) or "") if request.htmx else []
     held: _Copy | None
-    for held in page_copy or _copies(request.headers.get("If-None-Match", "")):
+    for held in page_copy or _copies(header(request, "If-None-Match") or ""):
         if held.version == version and held.rows == rows and held.reads_right_at(now):
             response: HttpResponse = HttpResponseNotModified()
             response["ETag"] = _etag_of(held)

@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "pixcertif.core.htmx.HtmxMiddleware",  # django-htmx's, its headers read from request.META
     "pixcertif.accounts.language.AccountLanguageMiddleware",
     "pixcertif.accounts.middleware.PasswordChoiceMiddleware",
     "pixcertif.accounts.middleware.TermsOfUseMiddleware",

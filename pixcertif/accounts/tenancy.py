@@ -18,9 +18,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_htmx.middleware import HtmxDetails
 
 from pixcertif.accounts.models import CertificationCenter, Membership, User
+from pixcertif.core.htmx import HtmxDetails
 
 SESSION_KEY = "current_center_id"
 
