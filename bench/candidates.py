@@ -1,7 +1,7 @@
 """Benchmark of the candidate's path: what does a candidate's request cost, and does a room of 200 hold?
 
 Starts gunicorn (BENCH_WORKERS sync workers, 4 by default) on PostgreSQL and prepares N
-candidates (BENCH_CANDIDATES, 400), each with a started test of 48 questions drawn from the real
+candidates (BENCH_CANDIDATES, 700), each with a started test of 48 questions drawn from the real
 bank (`load_challenges`) in their own certification, and a real login session in the engine the
 settings pick (the database, or Redis with REDIS_URL: `cached_db`). Then, in rounds that
 interleave the paths (BENCH_ROUNDS, 3), each for BENCH_SECONDS (5) with BENCH_CONNECTIONS (16)
@@ -53,7 +53,7 @@ from bench import cpu as harness
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-CANDIDATES = int(os.environ.get("BENCH_CANDIDATES", "400"))
+CANDIDATES = int(os.environ.get("BENCH_CANDIDATES", "700"))
 LOAD_CANDIDATES = min(int(os.environ.get("BENCH_LOAD_CANDIDATES", "200")), CANDIDATES)
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "15"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
