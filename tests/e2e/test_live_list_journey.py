@@ -96,14 +96,15 @@ def database_down(monkeypatch):
     (every query raises OperationalError, as during a restart or a failover); the test's own
     thread still can."""
     down = threading.Event()
-    original = BaseDatabaseWrapper._cursor
+    original = BaseDatabaseWrapper._prepare_cursor
 
-    def cursor(self, *args, **kwargs):
+    # Every cursor goes through it: Django's (`_cursor`) and the hot path's (`pixcertif.core.rows.cursor`).
+    def prepare_cursor(self, *args, **kwargs):
         if down.is_set() and threading.current_thread() is not threading.main_thread():
             raise OperationalError("server closed the connection unexpectedly (the database is restarting)")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(BaseDatabaseWrapper, "_cursor", cursor)
+    monkeypatch.setattr(BaseDatabaseWrapper, "_prepare_cursor", prepare_cursor)
     yield down
     down.clear()
 
