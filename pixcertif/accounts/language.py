@@ -91,7 +91,7 @@ def apply_account_language(sender: Any, request: HttpRequest | None, user: User,
         return
     code = _valid(getattr(user, "language", ""))
     if not code:
-        code = _valid(getattr(request, "LANGUAGE_CODE", None))  # set by LocaleMiddleware
+        code = _valid(getattr(request, "LANGUAGE_CODE", None))  # set by LanguageMiddleware
         if not code or not getattr(user, "pk", None):
             return
         user.language = code

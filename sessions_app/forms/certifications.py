@@ -168,6 +168,11 @@ class AnswerForm(forms.Form):
         return cleaned
 
 
+# What AnswerForm accepts, read from its own fields (so that `quick_answer` cannot drift from it).
+_HIGHEST_INDEX = AnswerForm.base_fields["index"].max_value  # type: ignore[attr-defined]
+_ACTIONS = frozenset(value for value, _label in AnswerForm.base_fields["action"].choices) | {""}  # type: ignore[attr-defined]
+
+
 def _plain_number(raw: Any, highest: int) -> int | None:
     """`raw` as a number from 0 to `highest` when written plainly (up to 5 ASCII digits), else None."""
     if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 5:
@@ -187,10 +192,10 @@ def quick_answer(challenge: Challenge, data: Any) -> str | None:
     without building the form (each answer POST built one: about 5 % of the answer's CPU). None for
     anything else, or anything unusual: then the form decides, and says what is wrong. Checked
     against the form on every kind of post (tests/sessions_app/test_answer_form.py)."""
-    if _plain_number(data.get("index"), 10_000) is None:
+    if _plain_number(data.get("index"), _HIGHEST_INDEX) is None:
         return None
     action = data.get("action") or ""
-    if action not in ("answer", "skip", ""):
+    if action not in _ACTIONS:
         return None
     skip, count = action == "skip", len(challenge.proposals)
     if challenge.type == ChallengeType.SINGLE:
