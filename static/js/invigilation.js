@@ -6,13 +6,16 @@
      invigilator types a search;
    - search filters rows as you type;
    - outage: a 503 answer shows its message and keeps the list's last good copy;
+   - presence ticks go one at a time (see below), and a tick made before htmx had loaded is sent;
    - confirmations: fills the shared <dialog> with the candidate's name (app.js opens it) and marks
      the confirmed post so the server does not ask again. */
 (function () {
   "use strict";
 
   var etag = null;
-  var busy = false;
+  var busy = false;  // a post (a presence tick) is on its way
+  var sending = null;  // its form
+  var waiting = [];  // ticks made meanwhile, in order: {id: the box's id, checked: the state sought}
   var lastTyped = 0;
 
   function listElement() { return document.getElementById("candidate-list"); }
@@ -86,11 +89,58 @@
     if (menu) menu.open = false;
   }, true);
 
+  // Presence ticks, one at a time. A tick's answer replaces the whole list, and with it the form
+  // of any other tick still on its way: htmx would swap that one's answer into a list no longer
+  // on the page, and the page would show the older state. So a tick made while another is on its
+  // way waits; once that one is answered, it is made again on the new list (the candidate's box
+  // set as the invigilator left it), unless the list already shows it.
+  // A box ticked before htmx had loaded (a slow phone: the list shows first, and with JavaScript
+  // on there is no "Valider" button) sent nothing: it is sent once htmx has loaded. The forms
+  // have autocomplete="off", so a box that differs from the server's list was ticked by hand.
+  function wait(form) {
+    var box = form.querySelector("input[type=checkbox]");
+    if (!box) return;
+    waiting = waiting.filter(function (tick) { return tick.id !== box.id; });
+    waiting.push({ id: box.id, checked: box.checked });
+  }
+
+  function sendWaiting() {
+    while (!busy && waiting.length) {
+      var tick = waiting.shift();
+      var box = document.getElementById(tick.id);
+      if (!box || !box.form || box.disabled) continue;  // no longer a presence row (the test started)
+      if (box.checked === tick.checked && box.defaultChecked === tick.checked) continue;  // already so
+      box.checked = tick.checked;
+      window.htmx.trigger(box.form, "change");
+    }
+  }
+
+  if (window.htmx) {
+    window.htmx.onLoad(function (elt) {
+      if (!elt.querySelectorAll) return;
+      elt.querySelectorAll(".presence-form input[type=checkbox]").forEach(function (box) {
+        if (box.checked !== box.defaultChecked && box.form !== sending) wait(box.form);
+      });
+      sendWaiting();
+    });
+  }
+
   // Live list: polls only when the page can refresh (no eval'd trigger condition: CSP).
   document.addEventListener("htmx:beforeRequest", function (event) {
     var config = event.detail.requestConfig;
-    if (event.detail.elt === listElement() && config && config.verb === "get" && !window.pixInvigilationCanRefresh()) {
+    if (!config) return;
+    if (event.detail.elt === listElement() && config.verb === "get" && !window.pixInvigilationCanRefresh()) {
       event.preventDefault();
+    } else if (config.verb === "post" && busy) {
+      event.preventDefault();
+      wait(event.detail.elt);
+    }
+  });
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var config = event.detail.requestConfig;
+    if (config && config.verb === "post") {
+      busy = true;
+      sending = event.detail.elt;
     }
   });
 
@@ -138,7 +188,6 @@
       event.detail.headers["If-None-Match"] = etag;
       event.detail.headers["X-Pix-List-Copy"] = etag;
     }
-    if (event.detail.verb === "post") busy = true;
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
@@ -162,7 +211,13 @@
     }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.requestConfig && event.detail.requestConfig.verb === "post") busy = false;
+    if (event.detail.requestConfig && event.detail.requestConfig.verb === "post") {
+      // The answer is swapped in and processed (the presence forms swap with settle:0ms). A box
+      // ticked in what a poll swapped in before htmx processed it is caught by onLoad above.
+      busy = false;
+      sending = null;
+      sendWaiting();
+    }
   });
   document.addEventListener("htmx:afterSwap", applyFilter);
   document.addEventListener("htmx:oobAfterSwap", applyFilter);

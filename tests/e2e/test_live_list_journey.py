@@ -131,3 +131,70 @@ def test_an_outage_shows_the_message_beside_the_last_good_list_then_it_recovers(
         expect(page.locator(".presence-count")).to_have_text("1/3 candidats présents")
     finally:
         context.close()
+
+
+def wait_for(page, held: list) -> None:
+    """Until a route handler has held a request (handlers run while the test drives the page)."""
+    for _ in range(300):
+        if held:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("no request was held")
+
+
+def test_a_tick_made_before_the_scripts_have_loaded_is_sent_once_they_have(room, live_server, browser, login):
+    """On a slow phone the list shows before htmx has loaded: a box ticked then has sent nothing
+    (with JavaScript on, the no-script "Valider" button is not there). Once the scripts run, the
+    tick goes to the server like any other."""
+    session, candidates = room
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    page = context.new_page()
+    try:
+        login(page, "surveillant@example.test")
+        held = []
+        page.route("**/django_htmx/htmx*", lambda route: held.append(route))  # htmx is held back on its way
+        page.goto(f"{live_server.url}/sessions/{session.pk}/surveiller", wait_until="commit")
+        page.get_by_label("DUPONT Paul").check()
+        expect(page.locator(".presence-count")).to_have_text("0/3 candidats présents")
+        wait_for(page, held)  # the page asked for htmx
+        for route in held:
+            route.continue_()
+        expect(page.locator(".presence-count")).to_have_text("1/3 candidats présents")
+        expect(page.get_by_label("DUPONT Paul")).to_be_checked()
+        assert Candidate.objects.get(pk=candidates["Dupont"].pk).authorized_to_start
+    finally:
+        context.close()
+
+
+def test_two_ticks_in_quick_succession_both_show(room, live_server, browser, login):
+    """The first tick's request is slow on its way when the second box is ticked. Sent at once, the
+    second would be answered first and its list would replace the page's, the first one's answer
+    then going to a list no longer on the page. The second waits for the first's answer and is
+    made on the new list. No poll gets through: only the ticks' answers can bring the state."""
+    session, candidates = room
+    context, page = open_list(browser, live_server, login, "surveillant@example.test", session)
+    try:
+        page.route("**/surveiller/candidats", lambda route: route.abort())  # no poll gets through
+        held = []
+
+        def hold_the_first(route):
+            if not held and route.request.method == "POST":
+                held.append(route)
+            else:
+                route.continue_()
+
+        page.route("**/surveiller/candidats/*/presence", hold_the_first)
+        page.get_by_label("DUPONT Paul").check()
+        wait_for(page, held)  # the first tick is on its way, held
+        page.get_by_label("DURAND Simon").check()
+        page.get_by_label("MARTIN Léa").check()
+        page.get_by_label("MARTIN Léa").uncheck()  # changed her mind: the last state is the one sent
+        held[0].continue_()
+        expect(page.locator(".presence-count")).to_have_text("2/3 candidats présents")
+        expect(page.get_by_label("DUPONT Paul")).to_be_checked()
+        expect(page.get_by_label("DURAND Simon")).to_be_checked()
+        expect(page.get_by_label("MARTIN Léa")).not_to_be_checked()
+        present = set(Candidate.objects.filter(session=session, authorized_to_start=True).values_list("pk", flat=True))
+        assert present == {candidates["Dupont"].pk, candidates["Durand"].pk}
+    finally:
+        context.close()
