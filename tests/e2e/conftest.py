@@ -10,6 +10,7 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import Locator
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -89,3 +90,39 @@ def live_server(django_db_setup, live_server):
     otherwise a worker whose first database test was a browser test could fail at teardown with
     'database … is being accessed by other users'."""
     return live_server
+
+
+# What a person does with a control: each waits, first, for its page's load event.
+_ACTIONS = (
+    "check",
+    "uncheck",
+    "set_checked",
+    "click",
+    "dblclick",
+    "tap",
+    "fill",
+    "clear",
+    "press",
+    "press_sequentially",
+    "select_option",
+    "set_input_files",
+)
+
+
+@pytest.fixture(autouse=True)
+def act_on_loaded_pages(request, monkeypatch):
+    """Every action on a control first waits for its page's load event, so that the page's deferred
+    scripts have run. Playwright's clicks wait for a navigation to commit, not to load: the next
+    action could otherwise reach a control before its script listens (under load, a dialog's button
+    posting the no-JavaScript form, a box ticked before htmx). A test of what a person does before
+    the scripts have run says so with @pytest.mark.before_load."""
+    if "e2e" not in request.keywords or request.node.get_closest_marker("before_load"):
+        return
+    for name in _ACTIONS:
+        original = getattr(Locator, name)
+
+        def action(self, *args, _original=original, **kwargs):
+            self.page.wait_for_load_state("load")
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Locator, name, action)

@@ -142,6 +142,7 @@ def wait_for(page, held: list) -> None:
     raise AssertionError("no request was held")
 
 
+@pytest.mark.before_load
 def test_a_tick_made_before_the_scripts_have_loaded_is_sent_once_they_have(room, live_server, browser, login):
     """On a slow phone the list shows before htmx has loaded: a box ticked then has sent nothing
     (with JavaScript on, the no-script "Valider" button is not there). Once the scripts run, the
