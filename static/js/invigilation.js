@@ -14,7 +14,6 @@
 
   var etag = null;
   var busy = false;  // a post (a presence tick) is on its way
-  var sending = null;  // its form
   var waiting = [];  // ticks made meanwhile, in order: {id: the box's id, checked: the state sought}
   var lastTyped = 0;
 
@@ -119,7 +118,7 @@
     window.htmx.onLoad(function (elt) {
       if (!elt.querySelectorAll) return;
       elt.querySelectorAll(".presence-form input[type=checkbox]").forEach(function (box) {
-        if (box.checked !== box.defaultChecked && box.form !== sending) wait(box.form);
+        if (box.checked !== box.defaultChecked) wait(box.form);
       });
       sendWaiting();
     });
@@ -138,10 +137,7 @@
   });
   document.addEventListener("htmx:beforeSend", function (event) {
     var config = event.detail.requestConfig;
-    if (config && config.verb === "post") {
-      busy = true;
-      sending = event.detail.elt;
-    }
+    if (config && config.verb === "post") busy = true;
   });
 
   // "Gérer le signalement": the menu's link (a page without JavaScript) opens the shared dialog,
@@ -215,7 +211,6 @@
       // The answer is swapped in and processed (the presence forms swap with settle:0ms). A box
       // ticked in what a poll swapped in before htmx processed it is caught by onLoad above.
       busy = false;
-      sending = null;
       sendWaiting();
     }
   });
